@@ -1,0 +1,3 @@
+"""followup: keep in touch with the customers you already have."""
+
+__version__ = "0.1.0"

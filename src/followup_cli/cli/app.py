@@ -1,0 +1,165 @@
+"""The Typer application, its global options, and the one place errors become exit codes.
+
+Every failure reaches the user as one line on stderr: a FollowupError exits 1, a usage error
+exits 2, an unexpected one exits 1 with a hint to rerun with FOLLOWUP_DEBUG=1 for the traceback.
+"""
+
+import sqlite3
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from typer.core import TyperGroup
+
+from followup_cli import __version__, config, render
+from followup_cli.errors import EXIT_USAGE, EXIT_USER_ERROR, FollowupError
+from followup_cli.store.connection import describe_sqlite_error
+
+EXIT_INTERRUPTED = 130
+
+
+class FollowupGroup(TyperGroup):
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        try:
+            result = super().main(
+                args=args,
+                prog_name=prog_name or "followup",
+                complete_var=complete_var,
+                standalone_mode=False,
+                **extra,
+            )
+        except FollowupError as problem:
+            render.error(problem.message)
+            sys.exit(problem.exit_code)
+        except typer.TyperException as problem:
+            if type(problem).__name__ == "NoArgsIsHelpError":  # bare `followup`: show the help
+                sys.stdout.write(problem.format_message() + "\n")
+                sys.exit(0)
+            command = getattr(getattr(problem, "ctx", None), "command_path", "followup")
+            render.error(f"{problem.format_message()} (see `{command} --help`)")
+            sys.exit(getattr(problem, "exit_code", EXIT_USAGE))
+        except typer.Abort:
+            render.error("aborted; nothing was changed")
+            sys.exit(EXIT_USER_ERROR)
+        except KeyboardInterrupt:
+            render.error("interrupted; nothing was changed")
+            sys.exit(EXIT_INTERRUPTED)
+        except BrokenPipeError:
+            sys.stderr.close()  # the reader went away (`| head`): not an error worth a word
+            sys.exit(0)
+        except sqlite3.Error as problem:
+            if config.debug_enabled():
+                raise
+            render.error(describe_sqlite_error(problem, "the database"))
+            sys.exit(EXIT_USER_ERROR)
+        except Exception as problem:
+            if config.debug_enabled():
+                raise
+            render.error(
+                f"unexpected error ({type(problem).__name__}: {problem}); "
+                "rerun with FOLLOWUP_DEBUG=1 to see the traceback"
+            )
+            sys.exit(EXIT_USER_ERROR)
+        sys.exit(result if isinstance(result, int) else 0)
+
+
+class State:
+    """What the global options decided, shared with every command through ctx.obj."""
+
+    def __init__(self, database_option: str | None):
+        self.database_option = database_option
+        self._store = None
+
+    @property
+    def database_path(self) -> Path:
+        return config.database_path(self.database_option)
+
+    def store(self):
+        if self._store is None:
+            from followup_cli.store import open_store
+
+            self._store = open_store(
+                self.database_path, create_directory=self.database_option is None
+            )
+        return self._store
+
+
+app = typer.Typer(
+    cls=FollowupGroup,
+    name="followup",
+    help=(
+        "Keep in touch with the customers you already have.\n\n"
+        "Example: followup log ana 'talked renewal' --next 2w"
+    ),
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"followup {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def global_options(
+    ctx: typer.Context,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            metavar="PATH",
+            help="The database file (default: $FOLLOWUP_DB, then the user data directory).",
+        ),
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version."
+        ),
+    ] = False,
+) -> None:
+    ctx.obj = State(db)
+    ctx.call_on_close(lambda: ctx.obj._store and ctx.obj._store.close())
+
+
+def state(ctx: typer.Context) -> State:
+    return ctx.find_root().obj
+
+
+def store(ctx: typer.Context):
+    return state(ctx).store()
+
+
+class TableFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class DetailFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+FormatOption = Annotated[
+    TableFormat, typer.Option("--format", "-f", help="table (on a terminal), json or csv.")
+]
+DetailFormatOption = Annotated[DetailFormat, typer.Option("--format", "-f", help="table or json.")]
+
+
+def emit(objects: list[dict], columns: list[str], output: TableFormat, title: str | None = None):
+    """One listing in the format asked for: the same objects behind every format."""
+    from followup_cli.views import rows_of
+
+    if output is TableFormat.json:
+        render.json_document(objects)
+    elif output is TableFormat.csv:
+        render.csv_document(columns, rows_of(objects, columns))
+    else:
+        render.table(columns, rows_of(objects, columns), title)

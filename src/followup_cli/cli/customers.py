@@ -1,0 +1,179 @@
+"""add, edit, list, show, delete: the customer records themselves."""
+
+import sys
+from typing import Annotated
+
+import typer
+
+from followup_cli import config, render, views
+from followup_cli.cli.app import (
+    DetailFormat,
+    DetailFormatOption,
+    FormatOption,
+    TableFormat,
+    app,
+    emit,
+    store,
+)
+from followup_cli.errors import InvalidInputError
+from followup_cli.services import customers as service
+
+CustomerArgument = Annotated[
+    str, typer.Argument(metavar="CUSTOMER", help="An id, an email, a name or a unique part of one.")
+]
+
+
+@app.command()
+def add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The customer's full name.")],
+    email: Annotated[str | None, typer.Option(help="Email address (unique).")] = None,
+    phone: Annotated[str | None, typer.Option(help="Phone number.")] = None,
+    company: Annotated[str | None, typer.Option(help="Company.")] = None,
+    tag: Annotated[list[str] | None, typer.Option("--tag", "-t", help="A tag; repeat.")] = None,
+    note: Annotated[str | None, typer.Option(help="Free-text notes.")] = None,
+    cadence: Annotated[
+        int | None, typer.Option(metavar="DAYS", help="Keep in touch every DAYS days.")
+    ] = None,
+    status: Annotated[str, typer.Option(help="customer or prospect.")] = "customer",
+) -> None:
+    """Add a customer and print their id.
+
+    Example: followup add "Ana Alpha" --email ana@example.com --tag vip --cadence 14
+    """
+    new = service.NewCustomer(
+        name=name,
+        email=email,
+        phone=phone,
+        company=company,
+        tags=tuple(tag or ()),
+        notes=note,
+        cadence_days=cadence,
+        status=status,
+    )
+    customer = service.add_customer(store(ctx), new, config.today())
+    sys.stdout.write(f"{customer.id}\n")
+
+
+@app.command()
+def edit(
+    ctx: typer.Context,
+    customer: CustomerArgument,
+    name: Annotated[str | None, typer.Option(help="New name.")] = None,
+    email: Annotated[str | None, typer.Option(help="New email address.")] = None,
+    phone: Annotated[str | None, typer.Option(help="New phone number.")] = None,
+    company: Annotated[str | None, typer.Option(help="New company.")] = None,
+    add_tag: Annotated[list[str] | None, typer.Option(help="Add a tag; repeat.")] = None,
+    remove_tag: Annotated[list[str] | None, typer.Option(help="Remove a tag; repeat.")] = None,
+    note: Annotated[str | None, typer.Option(help="Replace the notes.")] = None,
+    cadence: Annotated[
+        str | None, typer.Option(metavar="DAYS|default", help="Own cadence, or default.")
+    ] = None,
+    status: Annotated[str | None, typer.Option(help="customer, prospect or lost.")] = None,
+) -> None:
+    """Change a customer's details.
+
+    Example: followup edit ana --add-tag vip --cadence 14 --status customer
+    """
+    changes = service.CustomerChanges(
+        name=name,
+        email=email,
+        phone=phone,
+        company=company,
+        add_tags=tuple(add_tag or ()),
+        remove_tags=tuple(remove_tag or ()),
+        notes=note,
+        cadence=cadence,
+        status=status,
+    )
+    updated = service.edit_customer(store(ctx), customer, changes, config.today())
+    render.line(f"Updated {updated.name} (#{updated.id})")
+
+
+@app.command("list")
+def list_customers(
+    ctx: typer.Context,
+    tag: Annotated[str | None, typer.Option("--tag", "-t", help="Only this tag.")] = None,
+    status: Annotated[str | None, typer.Option(help="customer, prospect or lost.")] = None,
+    search: Annotated[
+        str | None, typer.Option("--search", "-s", help="Text in name, email, company, notes.")
+    ] = None,
+    output: FormatOption = TableFormat.table,
+) -> None:
+    """List customers, alphabetically.
+
+    Example: followup list --tag vip --format json
+    """
+    from followup_cli.services.fields import clean_status, clean_tags
+
+    found = store(ctx).list_customers(
+        tag=clean_tags([tag])[0] if tag else None,
+        status=clean_status(status) if status else None,
+        search=search,
+    )
+    emit([views.customer_object(c) for c in found], views.CUSTOMER_COLUMNS, output)
+
+
+@app.command()
+def show(
+    ctx: typer.Context, customer: CustomerArgument, output: DetailFormatOption = DetailFormat.table
+) -> None:
+    """Show one customer: details, touchpoints (newest first), referrals, open follow-ups.
+
+    Example: followup show ana
+    """
+    detail = service.customer_detail(store(ctx), customer)
+    touchpoints = [views.touchpoint_object(tp) for tp in detail.touchpoints]
+    made = [views.referral_object(r) for r in detail.referrals_made]
+    received = [views.referral_object(r) for r in detail.referrals_received]
+    follow_ups = [views.follow_up_object(f) for f in detail.open_follow_ups]
+    if output is DetailFormat.json:
+        render.json_document(
+            views.customer_object(detail.customer)
+            | {
+                "touchpoints": touchpoints,
+                "referrals_made": made,
+                "referrals_received": received,
+                "open_follow_ups": follow_ups,
+            }
+        )
+        return
+    person = views.customer_object(detail.customer)
+    render.heading(f"{person['name']} (#{person['id']})")
+    for label in ("email", "phone", "company", "tags", "status", "cadence_days", "notes"):
+        value = views.cell(person[label])
+        if value:
+            render.line(f"{label.replace('_', ' ')}: {value}")
+    render.line(f"last contact: {person['last_contact'] or 'never'}")
+    sections = [
+        ("Open follow-ups", follow_ups, ["due_on", "note"]),
+        ("Touchpoints", touchpoints, views.TOUCHPOINT_COLUMNS),
+        ("Referred", made, ["referred", "referred_email", "date", "note", "referred_status"]),
+        ("Referred by", received, ["referrer", "referrer_email", "date", "note"]),
+    ]
+    for title, objects, columns in sections:
+        if objects:
+            render.line()
+            render.table(columns, views.rows_of(objects, columns), title)
+
+
+@app.command()
+def delete(
+    ctx: typer.Context,
+    customer: CustomerArgument,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask.")] = False,
+) -> None:
+    """Delete a customer with their touchpoints, follow-ups and referrals.
+
+    Example: followup delete "Ana Alpha" --yes
+    """
+    target = service.resolve_customer(store(ctx), customer)
+    if not yes:
+        if not sys.stdin.isatty():
+            raise InvalidInputError("deleting needs --yes when not run at a terminal")
+        label = f"{target.name} (#{target.id})"
+        if not typer.confirm(f"Delete {label} and all their history?", default=False):
+            render.error("nothing deleted")
+            raise typer.Exit(1)
+    deleted = service.delete_customer(store(ctx), str(target.id))
+    render.line(f"Deleted {deleted.name} (#{deleted.id})")

@@ -1,0 +1,57 @@
+"""refer and referrals: who sends us new customers."""
+
+from typing import Annotated
+
+import typer
+
+from followup_cli import config, render, views
+from followup_cli.cli.app import FormatOption, TableFormat, app, emit, store
+from followup_cli.cli.customers import CustomerArgument
+from followup_cli.services.referrals import ReferredPerson, list_referrals, record_referral
+
+
+@app.command()
+def refer(
+    ctx: typer.Context,
+    referrer: CustomerArgument,
+    name: Annotated[str, typer.Argument(help="The person referred: linked if known, else added.")],
+    email: Annotated[str | None, typer.Option(help="Their email.")] = None,
+    phone: Annotated[str | None, typer.Option(help="Their phone.")] = None,
+    company: Annotated[str | None, typer.Option(help="Their company.")] = None,
+    note: Annotated[str | None, typer.Option(help="A note on the referral.")] = None,
+    date: Annotated[str | None, typer.Option(metavar="WHEN", help="When (default today).")] = None,
+) -> None:
+    """Record that REFERRER referred NAME (a new prospect unless already on file).
+
+    Example: followup refer ana "Bruno Beta" --email bruno@example.com --note "met at expo"
+    """
+    recorded = record_referral(
+        store(ctx),
+        referrer,
+        ReferredPerson(name=name, email=email, phone=phone, company=company),
+        config.today(),
+        note=note,
+        when=date,
+        date_order=config.date_order(),
+    )
+    referral = recorded.referral
+    added = f" (new prospect #{referral.referred_id})" if recorded.referred_is_new else ""
+    render.line(
+        f"Recorded: {referral.referrer} referred {referral.referred}{added} on {referral.date}"
+    )
+
+
+@app.command()
+def referrals(
+    ctx: typer.Context,
+    from_: Annotated[
+        str | None, typer.Option("--from", metavar="CUSTOMER", help="Only this referrer's.")
+    ] = None,
+    output: FormatOption = TableFormat.table,
+) -> None:
+    """List referrals, newest first.
+
+    Example: followup referrals --from ana --format json
+    """
+    found = list_referrals(store(ctx), from_)
+    emit([views.referral_object(r) for r in found], views.REFERRAL_COLUMNS, output)

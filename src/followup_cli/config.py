@@ -1,0 +1,54 @@
+"""Where the database lives and what "today" is: the two things every command needs to know.
+
+The database path comes from --db, then FOLLOWUP_DB, then the platform's user data directory.
+FOLLOWUP_TODAY pins "today" so that scripts, demos and tests give the same answer every day.
+FOLLOWUP_DATE_ORDER (dmy or mdy) says how to read slashed dates like 03/11/2026.
+"""
+
+import datetime as dt
+import os
+from pathlib import Path
+
+from followup_cli.errors import InvalidInputError
+
+DATABASE_ENV = "FOLLOWUP_DB"
+TODAY_ENV = "FOLLOWUP_TODAY"
+DATE_ORDER_ENV = "FOLLOWUP_DATE_ORDER"
+DEBUG_ENV = "FOLLOWUP_DEBUG"
+DATE_ORDERS = ("dmy", "mdy")
+
+
+def database_path(cli_value: str | None = None) -> Path:
+    if cli_value:
+        return Path(cli_value).expanduser()
+    from_env = os.environ.get(DATABASE_ENV)
+    if from_env:
+        return Path(from_env).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("followup", appauthor=False)) / "followup.db"
+
+
+def today() -> dt.date:
+    pinned = os.environ.get(TODAY_ENV)
+    if not pinned:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(pinned.strip())
+    except ValueError:
+        raise InvalidInputError(
+            f"{TODAY_ENV}={pinned!r} is not a date; use the form YYYY-MM-DD or unset it"
+        ) from None
+
+
+def date_order() -> str | None:
+    order = os.environ.get(DATE_ORDER_ENV, "").strip().lower()
+    if not order:
+        return None
+    if order not in DATE_ORDERS:
+        raise InvalidInputError(f"{DATE_ORDER_ENV}={order!r} must be dmy or mdy")
+    return order
+
+
+def debug_enabled() -> bool:
+    return os.environ.get(DEBUG_ENV, "") not in ("", "0")

@@ -1,0 +1,207 @@
+"""Turn the date words people type into dates, always against an explicit `today`.
+
+The parser never reads the clock: callers pass `today` (see config.today), which keeps every
+phrase testable. The direction says which way a phrase without one points: a touchpoint is
+logged in the past ("friday" is the last one, "3d" is three days ago), a follow-up is promised
+in the future ("friday" is the next one, "3d" is three days ahead).
+"""
+
+import datetime as dt
+import re
+from typing import Literal
+
+from followup_cli.errors import InvalidInputError
+
+Direction = Literal["past", "future"]
+
+FORMS_HINT = (
+    "try 2026-11-03, today, yesterday, friday, last friday, 3 days ago, in 2 weeks or 3d/2w/1m"
+)
+
+_WEEKDAYS = {
+    name: index
+    for index, names in enumerate(
+        [
+            ("monday", "mon"),
+            ("tuesday", "tue", "tues"),
+            ("wednesday", "wed"),
+            ("thursday", "thu", "thur", "thurs"),
+            ("friday", "fri"),
+            ("saturday", "sat"),
+            ("sunday", "sun"),
+        ]
+    )
+    for name in names
+}
+_UNITS = {
+    "d": "days",
+    "day": "days",
+    "days": "days",
+    "w": "weeks",
+    "wk": "weeks",
+    "week": "weeks",
+    "weeks": "weeks",
+    "m": "months",
+    "mo": "months",
+    "month": "months",
+    "months": "months",
+    "y": "years",
+    "yr": "years",
+    "year": "years",
+    "years": "years",
+}
+_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[t ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
+_WEEKDAY = re.compile(r"(?:(last|next|this|on)\s+)?([a-z]+)")
+_RELATIVE = re.compile(r"(in\s+)?(\d+|an?|one)\s*([a-z]+)(\s+ago)?(\s+from\s+(?:now|today))?")
+_NUMERIC = re.compile(r"(\d{1,2})([/.])(\d{1,2})\2(\d{2}|\d{4})")
+
+
+def parse_when(
+    text: str, today: dt.date, direction: Direction, date_order: str | None = None
+) -> dt.date:
+    """Read one date phrase; `date_order` ("dmy"/"mdy") settles slashed dates like 03/11/2026."""
+    phrase = " ".join(text.strip().lower().split())
+    if not phrase:
+        raise InvalidInputError(f"an empty date; {FORMS_HINT}")
+    for reader in (_read_iso, _read_word, _read_weekday, _read_relative):
+        found = reader(phrase, today, direction)
+        if found is not None:
+            return found
+    numeric = _NUMERIC.fullmatch(phrase)
+    if numeric:
+        return _read_numeric(phrase, numeric, date_order)
+    if phrase.isdigit():
+        raise InvalidInputError(f"{text!r} is only a number; did you mean {phrase}d? {FORMS_HINT}")
+    return _read_with_dateutil(text, phrase, today, direction)
+
+
+def parse_past(text: str, today: dt.date, date_order: str | None = None) -> dt.date:
+    """A date something happened on: refuses the future, since you log what has happened."""
+    when = parse_when(text, today, "past", date_order)
+    if when > today:
+        raise InvalidInputError(
+            f"{text!r} is {when.isoformat()}, after today ({today.isoformat()}); "
+            "log what has happened, and promise what will with --next"
+        )
+    return when
+
+
+def parse_future(text: str, today: dt.date, date_order: str | None = None) -> dt.date:
+    """A date something is promised for: refuses the past, where a promise cannot be kept."""
+    when = parse_when(text, today, "future", date_order)
+    if when < today:
+        raise InvalidInputError(
+            f"{text!r} is {when.isoformat()}, before today ({today.isoformat()}); "
+            "a follow-up can only be promised for today or later"
+        )
+    return when
+
+
+def _real_date(year: int, month: int, day: int, original: str) -> dt.date:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise InvalidInputError(f"{original!r} is not a real date") from None
+
+
+def _read_iso(phrase: str, today: dt.date, direction: Direction) -> dt.date | None:
+    match = _ISO.fullmatch(phrase)
+    if not match:
+        return None
+    year, month, day = (int(part) for part in match.groups())
+    return _real_date(year, month, day, phrase)
+
+
+def _read_word(phrase: str, today: dt.date, direction: Direction) -> dt.date | None:
+    offsets = {"today": 0, "now": 0, "yesterday": -1, "tomorrow": 1}
+    offsets |= {"next week": 7, "last week": -7, "a week ago": -7}
+    if phrase in offsets:
+        return today + dt.timedelta(days=offsets[phrase])
+    return None
+
+
+def _read_weekday(phrase: str, today: dt.date, direction: Direction) -> dt.date | None:
+    match = _WEEKDAY.fullmatch(phrase)
+    if not match or match.group(2) not in _WEEKDAYS:
+        return None
+    qualifier, weekday = match.group(1), _WEEKDAYS[match.group(2)]
+    days_back = (today.weekday() - weekday) % 7
+    days_ahead = (weekday - today.weekday()) % 7
+    if qualifier == "last":
+        return today - dt.timedelta(days=days_back or 7)
+    if qualifier == "next":
+        return today + dt.timedelta(days=days_ahead or 7)
+    if direction == "past":
+        return today - dt.timedelta(days=days_back)
+    return today + dt.timedelta(days=days_ahead or 7)
+
+
+def _read_relative(phrase: str, today: dt.date, direction: Direction) -> dt.date | None:
+    match = _RELATIVE.fullmatch(phrase)
+    if not match or match.group(3) not in _UNITS:
+        return None
+    forward, count_word, unit_word, backward, from_now = match.groups()
+    if (forward or from_now) and backward:
+        raise InvalidInputError(f"{phrase!r} points both ways; say 'in 3 days' or '3 days ago'")
+    count = int(count_word) if count_word.isdigit() else 1
+    if forward or from_now:
+        sign = 1
+    elif backward:
+        sign = -1
+    else:
+        sign = 1 if direction == "future" else -1
+    from dateutil.relativedelta import relativedelta
+
+    try:
+        return today + relativedelta(**{_UNITS[unit_word]: sign * count})
+    except (OverflowError, ValueError):
+        raise InvalidInputError(f"{phrase!r} is too far away") from None
+
+
+def _read_numeric(phrase: str, match: re.Match, date_order: str | None) -> dt.date:
+    first, separator, second, year_text = match.groups()
+    first_number, second_number = int(first), int(second)
+    year = int(year_text) + (2000 if len(year_text) == 2 else 0)
+    if separator == "." and date_order is None:
+        date_order = "dmy"  # dotted dates are day-first wherever they are written
+    if date_order is None:
+        if first_number > 12 >= second_number:
+            date_order = "dmy"
+        elif second_number > 12 >= first_number:
+            date_order = "mdy"
+        elif first_number == second_number:
+            date_order = "dmy"
+        else:
+            raise InvalidInputError(
+                f"{phrase!r} could be either day or month first; write it as YYYY-MM-DD, "
+                "or set FOLLOWUP_DATE_ORDER=dmy or mdy"
+            )
+    if date_order == "dmy":
+        return _real_date(year, second_number, first_number, phrase)
+    return _real_date(year, first_number, second_number, phrase)
+
+
+def _read_with_dateutil(text: str, phrase: str, today: dt.date, direction: Direction) -> dt.date:
+    """Month names and the like ("3 Nov 2025", "nov 3"); a date without a year means the
+    nearest one in the phrase's direction."""
+    from dateutil import parser
+
+    try:
+        # Parse against two leap-year defaults: if the year differs, the phrase gave none.
+        first = parser.parse(phrase, default=dt.datetime(2000, today.month, 1)).date()
+        second = parser.parse(phrase, default=dt.datetime(2004, today.month, 1)).date()
+    except (parser.ParserError, ValueError, OverflowError):
+        raise InvalidInputError(f"cannot read {text!r} as a date; {FORMS_HINT}") from None
+    if first == second:
+        return first
+    candidates = []
+    for year in (today.year - 1, today.year, today.year + 1):
+        try:
+            candidates.append(first.replace(year=year))
+        except ValueError:  # 29 February in a year without it
+            continue
+    if direction == "past":
+        earlier = [candidate for candidate in candidates if candidate <= today]
+        return max(earlier)
+    later = [candidate for candidate in candidates if candidate >= today]
+    return min(later)

@@ -1,0 +1,34 @@
+"""Every message meant for the user travels as a FollowupError.
+
+The CLI turns it into one line on stderr and its exit code; nothing below the CLI prints.
+"""
+
+EXIT_OK = 0
+EXIT_USER_ERROR = 1
+EXIT_USAGE = 2
+
+
+class FollowupError(Exception):
+    """A problem the user can fix; the message says how."""
+
+    exit_code = EXIT_USER_ERROR
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class NotFoundError(FollowupError):
+    """A customer (or other record) the user named does not exist."""
+
+
+class AmbiguousError(FollowupError):
+    """A reference matches more than one customer."""
+
+
+class InvalidInputError(FollowupError):
+    """A value on the command line or in a file cannot be used."""
+
+
+class DatabaseError(FollowupError):
+    """The database file cannot be opened, read or written."""

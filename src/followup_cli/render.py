@@ -1,0 +1,89 @@
+"""Printing: Rich on a terminal, plain lines in a pipe, JSON and CSV for scripts.
+
+The only module that imports rich, and only when stdout is a terminal: pipes, cron and
+scripts never pay for loading it. Every piece of user text is neutralised before it reaches
+a terminal, so a name holding an escape sequence is shown, never executed.
+"""
+
+import csv
+import json
+import os
+import re
+import sys
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_LINE_BREAKS = re.compile(r"[\t\n\r]+")
+
+
+def neutralise(text: str) -> str:
+    """Control characters become visible escapes; tabs and line breaks become one space."""
+    text = _LINE_BREAKS.sub(" ", text)
+    return _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
+
+
+def use_rich() -> bool:
+    return (
+        sys.stdout.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+    )
+
+
+def line(text: str = "") -> None:
+    sys.stdout.write(neutralise(text) + "\n")
+
+
+def error(text: str) -> None:
+    sys.stderr.write(f"followup: {neutralise(text)}\n")
+    sys.stderr.flush()
+
+
+def notice(text: str) -> None:
+    """A remark for the person, on stderr, so that stdout stays pure data for scripts."""
+    sys.stderr.write(neutralise(text) + "\n")
+
+
+def json_document(data) -> None:
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    # json escapes C0 controls itself; DEL and the C1 range (ESC's 8-bit twin) it leaves raw.
+    text = re.sub(r"[\x7f-\x9f]", lambda match: f"\\u{ord(match.group()):04x}", text)
+    sys.stdout.write(text + "\n")
+
+
+def csv_document(columns: list[str], rows: list[list[str]]) -> None:
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows(rows)
+
+
+def table(columns: list[str], rows: list[list[str]], title: str | None = None) -> None:
+    """A Rich table on a terminal; in a pipe a header and one tab-separated line per row."""
+    if not use_rich():
+        if title:
+            line(f"# {title}")
+        sys.stdout.write("\t".join(columns) + "\n")
+        for row in rows:
+            sys.stdout.write("\t".join(neutralise(value) for value in row) + "\n")
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    rich_table = Table(title=title, title_justify="left", header_style="bold")
+    for column in columns:
+        rich_table.add_column(column.replace("_", " "), overflow="fold")
+    for row in rows:
+        rich_table.add_row(*(_escape_markup(neutralise(value)) for value in row))
+    Console(highlight=False).print(rich_table)
+
+
+def heading(text: str) -> None:
+    if not use_rich():
+        line(f"# {text}")
+        return
+    from rich.console import Console
+
+    Console(highlight=False).print(f"[bold]{_escape_markup(neutralise(text))}[/bold]")
+
+
+def _escape_markup(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)

@@ -1,0 +1,96 @@
+"""The due list: whom to call first, and why.
+
+Order: anyone with an overdue promised follow-up (customer or prospect), then active customers
+never contacted, then the longest silence beyond their cadence, ties broken by total sales and
+name. A customer with a follow-up already planned for later is handled and left out, unless
+the caller asks for everyone.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+from itertools import islice
+
+from followup_cli.errors import InvalidInputError
+from followup_cli.models import DEFAULT_CADENCE_DAYS, Customer, DueEntry
+from followup_cli.services import fields
+from followup_cli.store import Store
+
+
+@dataclass(frozen=True)
+class DueList:
+    entries: list[DueEntry]
+    left_out_planned: int
+
+
+def due_list(
+    store: Store,
+    today: dt.date,
+    days: int = DEFAULT_CADENCE_DAYS,
+    limit: int = 10,
+    tag: str | None = None,
+    as_of: dt.date | None = None,
+    include_planned: bool = False,
+) -> DueList:
+    if not 1 <= days <= fields.MAX_CADENCE_DAYS:
+        raise InvalidInputError(f"--days {days} is out of range; use 1 to 3650")
+    if limit < 0:
+        raise InvalidInputError("--limit cannot be negative (0 lists everyone)")
+    as_of = as_of or today
+    tag = fields.clean_tags([tag])[0] if tag else None
+    tag_cadences = store.tag_cadences()
+    entries: list[DueEntry] = []
+    listed: set[int] = set()
+    for follow_up in store.open_follow_ups_until(as_of - dt.timedelta(days=1)):
+        if follow_up.customer_id in listed:
+            continue
+        customer = store.customer_by_id(follow_up.customer_id)
+        if customer.status == "lost" or (tag and tag not in customer.tags):
+            continue
+        late = (as_of - follow_up.due_on).days
+        reason = f"follow-up promised for {follow_up.due_on.isoformat()}, {_days(late)} overdue"
+        if follow_up.note:
+            reason += f": {follow_up.note}"
+        cadence, _ = _cadence_of(customer, tag_cadences, days)
+        entries.append(DueEntry(customer, _days_since(customer, as_of), cadence, reason))
+        listed.add(customer.id)
+    planned = set() if include_planned else store.customers_with_follow_ups_after(as_of)
+    left_out = 0
+    stale = store.stale_customers(as_of, days, tag, contacted_since_as_of=as_of < today)
+    for customer, _ in stale:
+        if limit and len(entries) >= limit:
+            break
+        if customer.id in listed:
+            continue
+        if customer.id in planned:
+            left_out += 1
+            continue
+        cadence, source = _cadence_of(customer, tag_cadences, days)
+        days_since = _days_since(customer, as_of)
+        if days_since is None:
+            reason = "never contacted"
+        else:
+            reason = (
+                f"{_days(days_since)} since last {customer.last_contact_kind or 'contact'} "
+                f"({source} {cadence} days)"
+            )
+        entries.append(DueEntry(customer, days_since, cadence, reason))
+    return DueList(list(islice(entries, limit or None)), left_out)
+
+
+def _days(count: int) -> str:
+    return f"{count} day" if count == 1 else f"{count} days"
+
+
+def _days_since(customer: Customer, as_of: dt.date) -> int | None:
+    return (as_of - customer.last_contact).days if customer.last_contact else None
+
+
+def _cadence_of(customer: Customer, tag_cadences: dict[str, int], default: int) -> tuple[int, str]:
+    """The cadence that applies and where it comes from, in words for the reason column."""
+    if customer.cadence_days:
+        return customer.cadence_days, "own cadence"
+    tagged = [(tag_cadences[tag], tag) for tag in customer.tags if tag in tag_cadences]
+    if tagged:
+        cadence, tag = min(tagged)
+        return cadence, f"tag {tag}:"
+    return default, "cadence"

@@ -1,0 +1,70 @@
+"""Checks and clean-ups for the values a customer record holds, shared by commands and imports."""
+
+import re
+
+from followup_cli.errors import InvalidInputError
+from followup_cli.models import STATUSES
+
+MAX_FIELD_LENGTH = 64 * 1024
+MAX_CADENCE_DAYS = 3650
+_EMAIL = re.compile(r"[^@\s,;<>\"]+@[^@\s,;<>\"]+\.[^@\s,;<>\".]+")
+
+
+def clean_text(value: str | None, label: str) -> str | None:
+    """Trimmed text, or None when blank; refuses what would corrupt a record or a terminal."""
+    if value is None:
+        return None
+    if "\x00" in value:
+        raise InvalidInputError(f"the {label} contains a NUL byte; remove it")
+    if len(value) > MAX_FIELD_LENGTH:
+        raise InvalidInputError(f"the {label} is over 64 KiB; shorten it")
+    value = value.strip()
+    return value or None
+
+
+def clean_name(value: str | None) -> str:
+    name = clean_text(value, "name")
+    if not name:
+        raise InvalidInputError("a customer needs a name")
+    return " ".join(name.split())
+
+
+def is_email(value: str) -> bool:
+    return bool(_EMAIL.fullmatch(value))
+
+
+def clean_email(value: str | None) -> str | None:
+    email = clean_text(value, "email")
+    if email is None:
+        return None
+    if not is_email(email):
+        raise InvalidInputError(f"{email!r} is not an email address (expected name@example.com)")
+    return email
+
+
+def clean_tags(values: list[str] | tuple[str, ...] | None) -> tuple[str, ...]:
+    """Lower-case, trimmed, de-duplicated; a comma-separated value counts as several tags."""
+    tags: list[str] = []
+    for value in values or ():
+        for part in (clean_text(value, "tag") or "").split(","):
+            tag = part.strip().lower()
+            if tag and tag not in tags:
+                tags.append(tag)
+    return tuple(tags)
+
+
+def clean_cadence(value: int | None) -> int | None:
+    if value is None:
+        return None
+    if not 1 <= value <= MAX_CADENCE_DAYS:
+        raise InvalidInputError(
+            f"a cadence of {value} days is out of range; use 1 to {MAX_CADENCE_DAYS}"
+        )
+    return value
+
+
+def clean_status(value: str, allowed: tuple[str, ...] = STATUSES) -> str:
+    status = value.strip().lower()
+    if status not in allowed:
+        raise InvalidInputError(f"unknown status {value!r}; use one of {', '.join(allowed)}")
+    return status

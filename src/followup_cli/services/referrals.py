@@ -1,0 +1,89 @@
+"""Referrals: who sent whom to us. The referred person is linked if known, else added as a
+prospect, so a referral can be recorded in the moment it is mentioned."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from followup_cli.dates import parse_past
+from followup_cli.errors import AmbiguousError, InvalidInputError
+from followup_cli.models import Customer, Referral
+from followup_cli.services import fields
+from followup_cli.services.customers import refuse_taken_email, resolve_customer
+from followup_cli.store import Store
+
+
+@dataclass(frozen=True)
+class ReferredPerson:
+    name: str
+    email: str | None = None
+    phone: str | None = None
+    company: str | None = None
+
+
+@dataclass(frozen=True)
+class RecordedReferral:
+    referral: Referral
+    referred_is_new: bool
+
+
+def record_referral(
+    store: Store,
+    referrer_reference: str,
+    person: ReferredPerson,
+    today: dt.date,
+    note: str | None = None,
+    when: str | None = None,
+    date_order: str | None = None,
+) -> RecordedReferral:
+    name = fields.clean_name(person.name)
+    email = fields.clean_email(person.email)
+    note = fields.clean_text(note, "note")
+    date = parse_past(when, today, date_order) if when else today
+    with store.transaction():
+        referrer = resolve_customer(store, referrer_reference)
+        referred = _existing_person(store, name, email)
+        is_new = referred is None
+        if referred is None:
+            refuse_taken_email(store, email)
+            referred_id = store.insert_customer(
+                name=name,
+                email=email,
+                phone=fields.clean_text(person.phone, "phone"),
+                company=fields.clean_text(person.company, "company"),
+                status="prospect",
+                notes=f"Referred by {referrer.name}",
+                created_on=today,
+            )
+        else:
+            referred_id = referred.id
+        if referred_id == referrer.id:
+            raise InvalidInputError(f"{referrer.name} cannot refer themselves")
+        existing = store.referral_between(referrer.id, referred_id)
+        if existing:
+            raise InvalidInputError(
+                f"{referrer.name} referring {existing.referred} is already on file "
+                f"(recorded for {existing.date.isoformat()})"
+            )
+        referral_id = store.insert_referral(referrer.id, referred_id, date, note, today)
+    referral = next(r for r in store.referrals(referrer_id=referrer.id) if r.id == referral_id)
+    return RecordedReferral(referral, is_new)
+
+
+def _existing_person(store: Store, name: str, email: str | None) -> Customer | None:
+    """The referred person already on file: by email when one is given, else by exact name."""
+    if email:
+        return store.customer_by_email(email)
+    named = store.customers_named(name)
+    if len(named) > 1:
+        ids = ", ".join(f"#{customer.id}" for customer in named)
+        raise AmbiguousError(
+            f"several customers are named {name!r} ({ids}); give --email to say which"
+        )
+    return named[0] if named else None
+
+
+def list_referrals(store: Store, from_reference: str | None = None) -> list[Referral]:
+    if from_reference:
+        referrer = resolve_customer(store, from_reference)
+        return store.referrals(referrer_id=referrer.id)
+    return store.referrals()

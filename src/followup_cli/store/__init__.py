@@ -1,0 +1,51 @@
+"""The storage layer: the only code that speaks SQL.
+
+`open_store` returns a Store whose methods read and write models. Queries are grouped by
+the tables they serve (customers, activity, referrals); Store puts them together.
+"""
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from followup_cli.errors import DatabaseError
+from followup_cli.store.activity import ActivityQueries
+from followup_cli.store.connection import connect, describe_sqlite_error, prepare_location
+from followup_cli.store.customers import CustomerQueries, TagCadenceQueries
+from followup_cli.store.migrations import ensure_current
+from followup_cli.store.referrals import ReferralQueries
+
+
+class Store(CustomerQueries, TagCadenceQueries, ActivityQueries, ReferralQueries):
+    def __init__(self, connection: sqlite3.Connection, path: Path):
+        self.connection = connection
+        self.path = path
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """All or nothing: the write lock is taken first, and any exception rolls back."""
+        self.connection.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.connection.execute("ROLLBACK")
+            raise
+        self.connection.execute("COMMIT")
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+def open_store(path: Path, create_directory: bool = False) -> Store:
+    prepare_location(path, create_directory)
+    connection = connect(path)
+    try:
+        ensure_current(connection, str(path))
+    except sqlite3.Error as error:
+        connection.close()
+        raise DatabaseError(describe_sqlite_error(error, path)) from None
+    except BaseException:
+        connection.close()
+        raise
+    return Store(connection, path)

@@ -1,0 +1,75 @@
+"""Opening the database file: where it may live, its permissions, the connection settings.
+
+The file holds personal data, so a new one is created 0600 in a 0700 directory before SQLite
+touches it. Connections run in autocommit mode; every write goes through Store.transaction(),
+which takes the write lock up front (BEGIN IMMEDIATE) so that concurrent writers wait their
+turn for the busy timeout instead of failing half-way.
+"""
+
+import os
+import sqlite3
+from pathlib import Path
+
+from followup_cli.errors import DatabaseError
+
+BUSY_TIMEOUT_SECONDS = 10.0
+
+
+def prepare_location(path: Path, create_directory: bool) -> None:
+    """Make sure the file can be created: the default directory is made, a named one must exist."""
+    directory = path.parent
+    if not directory.exists():
+        if not create_directory:
+            raise DatabaseError(
+                f"the directory {directory} does not exist; create it or choose another --db path"
+            )
+        try:
+            directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        except OSError as error:
+            raise DatabaseError(f"cannot create {directory}: {error.strerror}") from None
+    if path.is_dir():
+        raise DatabaseError(f"{path} is a directory; give --db the path of a file")
+    if path.exists():
+        return
+    try:
+        descriptor = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        return
+    except OSError as error:
+        raise DatabaseError(f"cannot create {path}: {error.strerror}") from None
+    os.close(descriptor)
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    try:
+        connection = sqlite3.connect(
+            path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None, check_same_thread=False
+        )
+        connection.execute("PRAGMA foreign_keys = ON")
+        # SQLite's lower() and NOCASE fold ASCII only; names like "Zoë" need Python's casefold.
+        connection.create_function("casefold", 1, _casefold, deterministic=True)
+        connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.DatabaseError as error:
+        raise DatabaseError(describe_sqlite_error(error, path)) from None
+    return connection
+
+
+def _casefold(text: str | None) -> str | None:
+    return text.casefold() if isinstance(text, str) else text
+
+
+def describe_sqlite_error(error: sqlite3.Error, path: Path | str) -> str:
+    """One line that says what is wrong with the file and what to do about it."""
+    text = str(error)
+    if "locked" in text or "busy" in text:
+        return (
+            f"{path} is locked by another followup or sqlite3 process; "
+            f"waited {BUSY_TIMEOUT_SECONDS:.0f} s, try again when it has finished"
+        )
+    if "not a database" in text or "malformed" in text or "disk image" in text:
+        return f"{path} is not a followup database or is damaged ({text}); restore a backup"
+    if "readonly" in text or "read-only" in text:
+        return f"{path} is read-only; check its permissions and those of its directory"
+    if "unable to open" in text:
+        return f"cannot open {path}; check that it exists and that you may read and write it"
+    return f"database error on {path}: {text}"

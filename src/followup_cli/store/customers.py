@@ -1,0 +1,202 @@
+"""Queries on the customers table, including the index walk behind `due`."""
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+
+from followup_cli.models import Customer
+from followup_cli.store.rows import CUSTOMER_COLUMNS, customer_from_row
+
+EDITABLE_COLUMNS = frozenset(
+    {
+        "name",
+        "email",
+        "phone",
+        "company",
+        "tags",
+        "notes",
+        "status",
+        "cadence_days",
+        "extra",
+        "status_changed_on",
+    }
+)
+_SELECT = f"SELECT {CUSTOMER_COLUMNS} FROM customers"
+_HAS_TAG = "EXISTS (SELECT 1 FROM json_each(customers.tags) WHERE value = ?)"
+# A customer's own cadence wins, then the shortest among their tags, then the caller's default.
+_EFFECTIVE_CADENCE = (
+    "coalesce(customers.cadence_days, (SELECT min(tag_cadences.cadence_days) "
+    "FROM json_each(customers.tags) JOIN tag_cadences ON tag_cadences.tag = json_each.value), ?)"
+)
+
+
+class CustomerQueries:
+    connection = None
+
+    def insert_customer(
+        self,
+        *,
+        name: str,
+        created_on: dt.date,
+        email: str | None = None,
+        phone: str | None = None,
+        company: str | None = None,
+        tags: tuple[str, ...] = (),
+        notes: str | None = None,
+        status: str = "customer",
+        cadence_days: int | None = None,
+        extra: dict[str, str] | None = None,
+    ) -> int:
+        cursor = self.connection.execute(
+            "INSERT INTO customers (name, email, phone, company, tags, notes, status, "
+            "cadence_days, extra, created_on, status_changed_on) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                name,
+                email,
+                phone,
+                company,
+                json.dumps(list(tags), ensure_ascii=False),
+                notes,
+                status,
+                cadence_days,
+                json.dumps(extra, ensure_ascii=False) if extra else None,
+                created_on.isoformat(),
+                created_on.isoformat(),
+            ),
+        )
+        return cursor.lastrowid
+
+    def update_customer(self, customer_id: int, changes: dict) -> None:
+        unknown = set(changes) - EDITABLE_COLUMNS
+        if unknown:
+            raise ValueError(f"not editable: {sorted(unknown)}")
+        encoded = {
+            column: json.dumps(list(value), ensure_ascii=False) if column == "tags" else value
+            for column, value in changes.items()
+        }
+        if "extra" in encoded:
+            encoded["extra"] = json.dumps(encoded["extra"], ensure_ascii=False) or None
+        assignments = ", ".join(f"{column} = ?" for column in encoded)
+        self.connection.execute(
+            f"UPDATE customers SET {assignments} WHERE id = ?", (*encoded.values(), customer_id)
+        )
+
+    def delete_customer(self, customer_id: int) -> None:
+        self.connection.execute("DELETE FROM customers WHERE id = ?", (customer_id,))
+
+    def customer_by_id(self, customer_id: int) -> Customer | None:
+        row = self.connection.execute(f"{_SELECT} WHERE id = ?", (customer_id,)).fetchone()
+        return customer_from_row(row) if row else None
+
+    def customer_by_email(self, email: str) -> Customer | None:
+        row = self.connection.execute(
+            f"{_SELECT} WHERE lower(email) = lower(?)", (email,)
+        ).fetchone()
+        return customer_from_row(row) if row else None
+
+    def customers_named(self, name: str) -> list[Customer]:
+        rows = self.connection.execute(
+            f"{_SELECT} WHERE casefold(name) = casefold(?) ORDER BY id", (name,)
+        )
+        return [customer_from_row(row) for row in rows]
+
+    def customers_with_name_part(self, fragment: str, limit: int) -> list[Customer]:
+        rows = self.connection.execute(
+            f"{_SELECT} WHERE instr(casefold(name), casefold(?)) > 0 ORDER BY name COLLATE NOCASE "
+            "LIMIT ?",
+            (fragment, limit),
+        )
+        return [customer_from_row(row) for row in rows]
+
+    def list_customers(
+        self, tag: str | None = None, status: str | None = None, search: str | None = None
+    ) -> Iterator[Customer]:
+        conditions, parameters = [], []
+        if tag:
+            conditions.append(_HAS_TAG)
+            parameters.append(tag)
+        if status:
+            conditions.append("status = ?")
+            parameters.append(status)
+        if search:
+            conditions.append(
+                "(instr(casefold(name), casefold(?)) "
+                "OR instr(lower(coalesce(email, '')), lower(?)) "
+                "OR instr(casefold(coalesce(company, '')), casefold(?)) "
+                "OR instr(casefold(coalesce(notes, '')), casefold(?)))"
+            )
+            parameters.extend([search] * 4)
+        where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+        rows = self.connection.execute(
+            f"{_SELECT}{where} ORDER BY name COLLATE NOCASE, id", parameters
+        )
+        return (customer_from_row(row) for row in rows)
+
+    def customer_names_starting(self, prefix: str, limit: int) -> list[tuple[str, str | None]]:
+        rows = self.connection.execute(
+            "SELECT name, email FROM customers WHERE name LIKE ? ESCAPE '\\' "
+            "OR email LIKE ? ESCAPE '\\' ORDER BY name COLLATE NOCASE LIMIT ?",
+            (_like_prefix(prefix), _like_prefix(prefix), limit),
+        )
+        return list(rows)
+
+    def stale_customers(
+        self, as_of: dt.date, default_days: int, tag: str | None, contacted_since_as_of: bool
+    ) -> Iterator[tuple[Customer, int]]:
+        """Active customers whose silence exceeds their cadence, stalest first, lazily.
+
+        On today's list the customers_due index yields rows already in rank order, so the
+        caller stops after `limit` of them. For an --as-of in the past the last contact must
+        be recomputed from the touchpoints up to that date, which is slower but exact.
+        """
+        tag_filter, parameters = "", [default_days, as_of.isoformat()]
+        if tag:
+            tag_filter = f" AND {_HAS_TAG}"
+            parameters.append(tag)
+        if not contacted_since_as_of:
+            sql = (
+                f"SELECT {CUSTOMER_COLUMNS}, {_EFFECTIVE_CADENCE} AS effective_cadence "
+                "FROM customers WHERE status = 'customer' AND (last_contact_on IS NULL OR "
+                "last_contact_on <= date(?, '-' || effective_cadence || ' days'))"
+                f"{tag_filter} ORDER BY last_contact_on, sales_total DESC, name COLLATE NOCASE"
+            )
+            rows = self.connection.execute(sql, parameters)
+            return ((customer_from_row(row[:-1]), row[-1]) for row in rows)
+        columns = CUSTOMER_COLUMNS.replace("last_contact_on", "last.last_on").replace(
+            "last_contact_kind", "last.kind"
+        )
+        sql = (
+            "WITH last AS (SELECT customer_id, max(date) AS last_on, kind FROM touchpoints "
+            "WHERE date <= ? AND kind != 'note' GROUP BY customer_id) "
+            f"SELECT {columns}, {_EFFECTIVE_CADENCE} AS effective_cadence "
+            "FROM customers LEFT JOIN last ON last.customer_id = customers.id "
+            "WHERE status = 'customer' AND (last.last_on IS NULL OR "
+            "last.last_on <= date(?, '-' || effective_cadence || ' days'))"
+            f"{tag_filter} ORDER BY last.last_on, sales_total DESC, name COLLATE NOCASE"
+        )
+        rows = self.connection.execute(sql, [as_of.isoformat(), *parameters])
+        return ((customer_from_row(row[:-1]), row[-1]) for row in rows)
+
+
+def _like_prefix(prefix: str) -> str:
+    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"{escaped}%"
+
+
+class TagCadenceQueries:
+    connection = None
+
+    def tag_cadences(self) -> dict[str, int]:
+        return dict(self.connection.execute("SELECT tag, cadence_days FROM tag_cadences"))
+
+    def set_tag_cadence(self, tag: str, cadence_days: int) -> None:
+        self.connection.execute(
+            "INSERT INTO tag_cadences (tag, cadence_days) VALUES (?, ?) "
+            "ON CONFLICT(tag) DO UPDATE SET cadence_days = excluded.cadence_days",
+            (tag, cadence_days),
+        )
+
+    def clear_tag_cadence(self, tag: str) -> bool:
+        cursor = self.connection.execute("DELETE FROM tag_cadences WHERE tag = ?", (tag,))
+        return cursor.rowcount > 0

@@ -1,0 +1,143 @@
+"""The schema, as numbered steps recorded in PRAGMA user_version.
+
+Each step runs in one transaction together with the version bump, so a file is always at a
+known version. A file whose version is newer than this code knows is refused, never downgraded.
+sqlite-utils builds the tables; it is imported only when a migration actually has to run.
+"""
+
+import sqlite3
+from collections.abc import Callable
+
+from followup_cli.errors import DatabaseError
+
+
+def _create_core_tables(db) -> None:
+    from sqlite_utils.db import ForeignKey
+
+    def cascade(table: str, column: str, other: str) -> ForeignKey:
+        return ForeignKey(table, column, other, "id", on_delete="CASCADE")
+
+    db["customers"].create(
+        {
+            "id": int,
+            "name": str,
+            "email": str,
+            "phone": str,
+            "company": str,
+            "tags": str,
+            "notes": str,
+            "status": str,
+            "cadence_days": int,
+            "extra": str,
+            "created_on": str,
+            "status_changed_on": str,
+            "last_contact_on": str,
+            "last_contact_kind": str,
+            "sales_total": float,
+        },
+        pk="id",
+        not_null={"name", "tags", "status", "created_on", "sales_total"},
+        defaults={"tags": "[]", "status": "customer", "sales_total": 0},
+    )
+    db["touchpoints"].create(
+        {
+            "id": int,
+            "customer_id": int,
+            "date": str,
+            "kind": str,
+            "note": str,
+            "amount": float,
+            "created_at": str,
+        },
+        pk="id",
+        not_null={"customer_id", "date", "kind"},
+        foreign_keys=[cascade("touchpoints", "customer_id", "customers")],
+    )
+    db["followups"].create(
+        {
+            "id": int,
+            "customer_id": int,
+            "due_on": str,
+            "note": str,
+            "created_on": str,
+            "done_on": str,
+            "done_note": str,
+        },
+        pk="id",
+        not_null={"customer_id", "due_on"},
+        foreign_keys=[cascade("followups", "customer_id", "customers")],
+    )
+    db["referrals"].create(
+        {
+            "id": int,
+            "referrer_id": int,
+            "referred_id": int,
+            "date": str,
+            "note": str,
+            "thanked_on": str,
+            "created_on": str,
+        },
+        pk="id",
+        not_null={"referrer_id", "referred_id", "date"},
+        foreign_keys=[
+            cascade("referrals", "referrer_id", "customers"),
+            cascade("referrals", "referred_id", "customers"),
+        ],
+    )
+    db["tag_cadences"].create(
+        {"tag": str, "cadence_days": int}, pk="tag", not_null={"cadence_days"}
+    )
+    db["touchpoints"].create_index(["customer_id", "date"])
+    db["followups"].create_index(["done_on", "due_on"])
+    db["followups"].create_index(["customer_id", "done_on"])
+    db["referrals"].create_index(["referrer_id", "referred_id"], unique=True)
+    db["referrals"].create_index(["referred_id"])
+    # Expression and mixed-order indexes are beyond sqlite-utils' create_index.
+    db.execute(
+        "CREATE UNIQUE INDEX customers_email_unique ON customers(lower(email)) "
+        "WHERE email IS NOT NULL"
+    )
+    # Walked in this order by `due`, so the ten stalest customers come off the index directly.
+    db.execute(
+        "CREATE INDEX customers_due ON customers("
+        "status, last_contact_on, sales_total DESC, name COLLATE NOCASE)"
+    )
+
+
+MIGRATIONS: list[Callable] = [_create_core_tables]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def schema_version(connection: sqlite3.Connection) -> int:
+    return connection.execute("PRAGMA user_version").fetchone()[0]
+
+
+def ensure_current(connection: sqlite3.Connection, path: str) -> None:
+    version = schema_version(connection)
+    if version == SCHEMA_VERSION:
+        return
+    if version > SCHEMA_VERSION:
+        raise DatabaseError(
+            f"{path} was written by a newer followup (schema {version}, this one knows "
+            f"{SCHEMA_VERSION}); upgrade followup to use it"
+        )
+    _migrate(connection, version)
+
+
+def _migrate(connection: sqlite3.Connection, from_version: int) -> None:
+    import sqlite_utils
+
+    db = sqlite_utils.Database(connection)
+    connection.execute("PRAGMA journal_mode = WAL")
+    for number, step in enumerate(MIGRATIONS[from_version:], start=from_version + 1):
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            if schema_version(connection) >= number:  # another process got there first
+                connection.execute("COMMIT")
+                continue
+            step(db)
+            connection.execute(f"PRAGMA user_version = {number}")
+            connection.execute("COMMIT")
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise

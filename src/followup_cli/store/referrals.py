@@ -1,0 +1,70 @@
+"""Queries on referrals: who referred whom, with both names joined in."""
+
+import datetime as dt
+
+from followup_cli.models import Referral
+from followup_cli.store.rows import REFERRAL_COLUMNS, referral_from_row
+
+_SELECT = (
+    f"SELECT {REFERRAL_COLUMNS} FROM referrals r JOIN customers a ON a.id = r.referrer_id "
+    "JOIN customers b ON b.id = r.referred_id"
+)
+
+
+class ReferralQueries:
+    connection = None
+
+    def insert_referral(
+        self,
+        referrer_id: int,
+        referred_id: int,
+        date: dt.date,
+        note: str | None,
+        created_on: dt.date,
+    ) -> int:
+        cursor = self.connection.execute(
+            "INSERT INTO referrals (referrer_id, referred_id, date, note, created_on) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (referrer_id, referred_id, date.isoformat(), note, created_on.isoformat()),
+        )
+        return cursor.lastrowid
+
+    def referral_between(self, referrer_id: int, referred_id: int) -> Referral | None:
+        row = self.connection.execute(
+            f"{_SELECT} WHERE r.referrer_id = ? AND r.referred_id = ?", (referrer_id, referred_id)
+        ).fetchone()
+        return referral_from_row(row) if row else None
+
+    def referrals(
+        self, referrer_id: int | None = None, referred_id: int | None = None
+    ) -> list[Referral]:
+        conditions, parameters = [], []
+        if referrer_id is not None:
+            conditions.append("r.referrer_id = ?")
+            parameters.append(referrer_id)
+        if referred_id is not None:
+            conditions.append("r.referred_id = ?")
+            parameters.append(referred_id)
+        where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+        rows = self.connection.execute(
+            f"{_SELECT}{where} ORDER BY r.date DESC, r.id DESC", parameters
+        )
+        return [referral_from_row(row) for row in rows]
+
+    def top_referrers(self, limit: int) -> list[tuple[str, int]]:
+        rows = self.connection.execute(
+            "SELECT a.name, count(*) AS referred FROM referrals r JOIN customers a "
+            "ON a.id = r.referrer_id GROUP BY r.referrer_id ORDER BY referred DESC, "
+            "a.name COLLATE NOCASE LIMIT ?",
+            (limit,),
+        )
+        return list(rows)
+
+    def referrer_share(self) -> tuple[int, int]:
+        """(customers who referred someone, all customers with status customer)."""
+        row = self.connection.execute(
+            "SELECT (SELECT count(DISTINCT referrer_id) FROM referrals r JOIN customers a "
+            "ON a.id = r.referrer_id WHERE a.status = 'customer'), "
+            "(SELECT count(*) FROM customers WHERE status = 'customer')"
+        ).fetchone()
+        return row[0], row[1]
