@@ -1,0 +1,174 @@
+"""Times whole followup commands as a user runs them, on synthetic databases.
+
+Usage: python bench/bench.py [--quick] [--runs N]
+Builds (once, cached in bench/out/) a 10,000-customer / 200,000-touchpoint database and a
+100,000 / 2,000,000 one, then runs each command N times in a fresh process and prints the
+median and best wall time as a Markdown table, ready for the README.
+"""
+
+import argparse
+import datetime as dt
+import json
+import os
+import random
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+OUT = HERE / "out"
+FOLLOWUP = str(Path(sys.executable).with_name("followup"))
+TODAY = dt.date(2026, 11, 24)
+KINDS = ["call", "email", "meeting", "visit", "message", "note", "sale"]
+TAGS = ["vip", "wholesale", "retail", "north", "south", "golf"]
+
+
+def build_database(path: Path, customers: int, touchpoints: int, follow_ups: int) -> Path:
+    """A seeded, realistic book: uneven histories, a few tags, sales, referrals, promises."""
+    if path.exists():
+        return path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".partial")
+    partial.unlink(missing_ok=True)
+    subprocess.run([FOLLOWUP, "--db", str(partial), "list"], check=True, capture_output=True)
+    rng = random.Random(20261124)
+    connection = sqlite3.connect(partial)
+    connection.execute("PRAGMA synchronous = OFF")
+    customer_rows = []
+    for number in range(1, customers + 1):
+        tags = rng.sample(TAGS, rng.choice([0, 0, 1, 1, 2]))
+        customer_rows.append(
+            (
+                number,
+                f"Customer {number:06d} {rng.choice(['Alpha', 'Beta', 'Gamma', 'Delta'])}",
+                f"customer{number}@example.com",
+                f"+49 30 {number:07d}",
+                f"Company {number % 997}",
+                json.dumps(tags),
+                rng.choice(["customer"] * 8 + ["prospect", "lost"]),
+                rng.choice([None] * 9 + [14, 60]),
+                (TODAY - dt.timedelta(days=rng.randint(30, 1500))).isoformat(),
+            )
+        )
+    connection.executemany(
+        "INSERT INTO customers (id, name, email, phone, company, tags, status, cadence_days, "
+        "created_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        customer_rows,
+    )
+    touchpoint_rows = []
+    for _ in range(touchpoints):
+        kind = rng.choice(KINDS)
+        touchpoint_rows.append(
+            (
+                rng.randint(1, customers),
+                (TODAY - dt.timedelta(days=int(rng.expovariate(1 / 200)))).isoformat(),
+                kind,
+                "synthetic touchpoint",
+                round(rng.uniform(50, 5000), 2) if kind == "sale" else None,
+                "2026-01-01T00:00:00+00:00",
+            )
+        )
+    connection.executemany(
+        "INSERT INTO touchpoints (customer_id, date, kind, note, amount, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        touchpoint_rows,
+    )
+    connection.execute(
+        "UPDATE customers SET "
+        "last_contact_on = (SELECT max(date) FROM touchpoints t WHERE t.customer_id = customers.id "
+        "AND t.kind != 'note'), "
+        "last_contact_kind = (SELECT kind FROM touchpoints t WHERE t.customer_id = customers.id "
+        "AND t.kind != 'note' ORDER BY date DESC LIMIT 1), "
+        "sales_total = coalesce((SELECT sum(amount) FROM touchpoints t "
+        "WHERE t.customer_id = customers.id AND t.kind = 'sale'), 0)"
+    )
+    connection.executemany(
+        "INSERT INTO followups (customer_id, due_on, note, created_on) VALUES (?, ?, ?, ?)",
+        (
+            (
+                rng.randint(1, customers),
+                (TODAY + dt.timedelta(days=rng.randint(-20, 40))).isoformat(),
+                "synthetic promise",
+                TODAY.isoformat(),
+            )
+            for _ in range(follow_ups)
+        ),
+    )
+    connection.executemany(
+        "INSERT OR IGNORE INTO referrals (referrer_id, referred_id, date, created_on) "
+        "VALUES (?, ?, ?, ?)",
+        (
+            (
+                rng.randint(1, customers),
+                rng.randint(1, customers),
+                (TODAY - dt.timedelta(days=rng.randint(0, 700))).isoformat(),
+                TODAY.isoformat(),
+            )
+            for _ in range(customers // 20)
+        ),
+    )
+    connection.execute("DELETE FROM referrals WHERE referrer_id = referred_id")
+    connection.commit()
+    connection.execute("ANALYZE")
+    connection.close()
+    partial.rename(path)
+    return path
+
+
+def time_command(args: list[str], runs: int, env: dict) -> tuple[float, float]:
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run(args, check=True, stdout=subprocess.DEVNULL, env=env)
+        samples.append((time.perf_counter() - started) * 1000)
+    return statistics.median(samples), min(samples)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--quick", action="store_true", help="skip the 100,000-customer book")
+    options = parser.parse_args()
+    env = {**os.environ, "FOLLOWUP_TODAY": TODAY.isoformat()}
+    env.pop("FOLLOWUP_DB", None)
+    books = [("10k/200k", build_database(OUT / "bench-10k.db", 10_000, 200_000, 500))]
+    if not options.quick:
+        books.append(("100k/2M", build_database(OUT / "bench-100k.db", 100_000, 2_000_000, 500)))
+    commands = [
+        ("python -c pass (floor)", [sys.executable, "-c", "pass"]),
+        ("followup --version", [FOLLOWUP, "--version"]),
+        ("followup due", [FOLLOWUP, "--db", "{db}", "due"]),
+        ("followup due --format json", [FOLLOWUP, "--db", "{db}", "due", "--format", "json"]),
+        (
+            "followup due --tag vip --days 60",
+            [FOLLOWUP, "--db", "{db}", "due", "-t", "vip", "--days", "60"],
+        ),
+        ("followup show 4242", [FOLLOWUP, "--db", "{db}", "show", "4242"]),
+        (
+            "followup list --search 'Customer 00424'",
+            [FOLLOWUP, "--db", "{db}", "list", "--search", "Customer 00424"],
+        ),
+    ]
+    print(f"{options.runs} runs each, {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+    print()
+    print("| command | book | median ms | best ms |")
+    print("|---|---|---:|---:|")
+    for book, path in books:
+        for label, template in commands:
+            if book != books[0][0] and "{db}" not in template:
+                continue
+            args = [part.replace("{db}", str(path)) for part in template]
+            median, best = time_command(args, options.runs, env)
+            print(f"| {label} | {book} | {median:.0f} | {best:.0f} |", flush=True)
+    write_env = {**env, "FOLLOWUP_DB": str(OUT / "bench-log.db")}
+    (OUT / "bench-log.db").unlink(missing_ok=True)
+    subprocess.run([FOLLOWUP, "add", "Ana Alpha"], env=write_env, check=True, capture_output=True)
+    median, best = time_command([FOLLOWUP, "log", "ana", "--next", "2w"], options.runs, write_env)
+    print(f"| followup log ana --next 2w | small | {median:.0f} | {best:.0f} |")
+
+
+if __name__ == "__main__":
+    main()
