@@ -44,12 +44,18 @@ class Cli:
         assert result.exit_code == 0, f"exit {result.exit_code}: {result.stderr}{result.exception}"
         return result.stdout
 
-    def fails(self, *args: str, code: int = 1, **kwargs):
+    def fails(self, *args: str, code: int = 1, lists_problems: bool = False, **kwargs):
+        """A failure: no traceback, and one line on stderr (after the `line N: reason`
+        list of an import, when `lists_problems`)."""
         result = self(*args, **kwargs)
         assert result.exit_code == code, f"exit {result.exit_code}: {result.stdout}"
         assert "Traceback" not in result.output
-        assert result.stderr.startswith("followup: ")
-        assert result.stderr.count("\n") == 1, result.stderr
+        lines = result.stderr.splitlines()
+        assert lines and lines[-1].startswith("followup: "), result.stderr
+        if lists_problems:
+            assert all(line.startswith("line ") for line in lines[:-1]), result.stderr
+        else:
+            assert len(lines) == 1, result.stderr
         return result
 
 

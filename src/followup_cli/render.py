@@ -10,6 +10,8 @@ import json
 import os
 import re
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _LINE_BREAKS = re.compile(r"[\t\n\r]+")
@@ -87,3 +89,29 @@ def _escape_markup(text: str) -> str:
     from rich.markup import escape
 
     return escape(text)
+
+
+class _NoProgress:
+    def __call__(self, position: int, total: int | None) -> None:
+        pass
+
+
+@contextmanager
+def progress_bar(label: str, total: int | None, minimum_bytes: int) -> Iterator:
+    """A byte-based bar on stderr for long jobs at a terminal; nothing at all otherwise."""
+    if not sys.stderr.isatty() or total is None or total < minimum_bytes:
+        yield _NoProgress()
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
+
+    with Progress(
+        f"[bold]{_escape_markup(label)}",
+        BarColumn(),
+        DownloadColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as progress:
+        task = progress.add_task(label, total=total)
+        yield lambda position, _total: progress.update(task, completed=position)

@@ -1,6 +1,11 @@
 """The command line: the only package that imports typer."""
 
-from followup_cli.cli import activity, customers, referrals  # noqa: F401  (registers commands)
+from followup_cli.cli import (  # noqa: F401  (importing a module registers its commands)
+    activity,
+    customers,
+    referrals,
+    transfer,
+)
 from followup_cli.cli.app import app
 
 

@@ -15,9 +15,10 @@ from followup_cli.store.connection import connect, describe_sqlite_error, prepar
 from followup_cli.store.customers import CustomerQueries, TagCadenceQueries
 from followup_cli.store.migrations import ensure_current
 from followup_cli.store.referrals import ReferralQueries
+from followup_cli.store.transfer import TransferQueries
 
 
-class Store(CustomerQueries, TagCadenceQueries, ActivityQueries, ReferralQueries):
+class Store(CustomerQueries, TagCadenceQueries, ActivityQueries, ReferralQueries, TransferQueries):
     def __init__(self, connection: sqlite3.Connection, path: Path):
         self.connection = connection
         self.path = path
@@ -32,6 +33,18 @@ class Store(CustomerQueries, TagCadenceQueries, ActivityQueries, ReferralQueries
             self.connection.execute("ROLLBACK")
             raise
         self.connection.execute("COMMIT")
+
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """A step inside a transaction that can fail alone, leaving the rest in place."""
+        self.connection.execute("SAVEPOINT step")
+        try:
+            yield
+        except BaseException:
+            self.connection.execute("ROLLBACK TO step")
+            self.connection.execute("RELEASE step")
+            raise
+        self.connection.execute("RELEASE step")
 
     def close(self) -> None:
         self.connection.close()

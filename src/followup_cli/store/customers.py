@@ -30,6 +30,32 @@ _EFFECTIVE_CADENCE = (
 )
 
 
+_JSON = json.JSONEncoder(ensure_ascii=False).encode
+_INSERT_CUSTOMER = (
+    "INSERT INTO customers (name, email, phone, company, tags, notes, status, "
+    "cadence_days, extra, created_on, status_changed_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def _encode_customer_row(row: tuple) -> tuple:
+    """Arguments in insert_customer's order, as the columns store them."""
+    name, email, phone, company, tags, notes, status, cadence_days, extra, created_on = row
+    created = created_on.isoformat()
+    return (
+        name,
+        email,
+        phone,
+        company,
+        _JSON(list(tags)) if tags else "[]",
+        notes,
+        status,
+        cadence_days,
+        _JSON(extra) if extra else None,
+        created,
+        created,
+    )
+
+
 class CustomerQueries:
     connection = None
 
@@ -48,24 +74,16 @@ class CustomerQueries:
         extra: dict[str, str] | None = None,
     ) -> int:
         cursor = self.connection.execute(
-            "INSERT INTO customers (name, email, phone, company, tags, notes, status, "
-            "cadence_days, extra, created_on, status_changed_on) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                name,
-                email,
-                phone,
-                company,
-                json.dumps(list(tags), ensure_ascii=False),
-                notes,
-                status,
-                cadence_days,
-                json.dumps(extra, ensure_ascii=False) if extra else None,
-                created_on.isoformat(),
-                created_on.isoformat(),
+            _INSERT_CUSTOMER,
+            _encode_customer_row(
+                (name, email, phone, company, tags, notes, status, cadence_days, extra, created_on)
             ),
         )
         return cursor.lastrowid
+
+    def insert_customers(self, rows: list[tuple]) -> None:
+        """Many at once, each row in insert_customer's argument order (imports)."""
+        self.connection.executemany(_INSERT_CUSTOMER, map(_encode_customer_row, rows))
 
     def update_customer(self, customer_id: int, changes: dict) -> None:
         unknown = set(changes) - EDITABLE_COLUMNS

@@ -97,6 +97,7 @@ def _create_core_tables(db) -> None:
         "CREATE UNIQUE INDEX customers_email_unique ON customers(lower(email)) "
         "WHERE email IS NOT NULL"
     )
+    db.execute("CREATE INDEX customers_name ON customers(name COLLATE NOCASE)")
     # Walked in this order by `due`, so the ten stalest customers come off the index directly.
     db.execute(
         "CREATE INDEX customers_due ON customers("

@@ -1,0 +1,202 @@
+"""import and export: CSV in and out, for shell scripts and for moving from another CRM."""
+
+import csv
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from followup_cli import config, render
+from followup_cli.cli.app import app, store
+from followup_cli.errors import InvalidInputError
+
+PROGRESS_MINIMUM_BYTES = 2 * 1024 * 1024
+
+
+class ImportKind(StrEnum):
+    customers = "customers"
+    touchpoints = "touchpoints"
+    referrals = "referrals"
+
+
+class ExportKind(StrEnum):
+    customers = "customers"
+    touchpoints = "touchpoints"
+    referrals = "referrals"
+    followups = "followups"
+
+
+class ReportFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+class ExportFormat(StrEnum):
+    csv = "csv"
+    json = "json"
+    ics = "ics"
+
+
+class Conflict(StrEnum):
+    update = "update"
+    skip = "skip"
+    error = "error"
+
+
+class DateOrder(StrEnum):
+    dmy = "dmy"
+    mdy = "mdy"
+
+
+@app.command("import")
+def import_(
+    ctx: typer.Context,
+    kind: Annotated[ImportKind, typer.Argument(help="customers, touchpoints or referrals.")],
+    file: Annotated[str, typer.Argument(metavar="FILE", help="A CSV file, or - for stdin.")],
+    dry_run: Annotated[bool, typer.Option(help="Check and count, write nothing.")] = False,
+    skip_invalid: Annotated[
+        bool, typer.Option(help="Import the good rows and report the rest.")
+    ] = False,
+    map_: Annotated[
+        list[str] | None,
+        typer.Option("--map", metavar="COLUMN=FIELD", help="Map a column to a field; repeat."),
+    ] = None,
+    on_conflict: Annotated[
+        Conflict, typer.Option(help="A customer already on file: update, skip or error.")
+    ] = Conflict.update,
+    delimiter: Annotated[
+        str | None, typer.Option(help="Field separator (default: sniffed); 'tab' for tabs.")
+    ] = None,
+    encoding: Annotated[
+        str | None, typer.Option(help="Text encoding (default: detected), e.g. cp1252.")
+    ] = None,
+    date_order: Annotated[
+        DateOrder | None, typer.Option(help="Read slashed dates day-first or month-first.")
+    ] = None,
+    output: Annotated[
+        ReportFormat, typer.Option("--format", "-f", help="The report as text or json.")
+    ] = ReportFormat.text,
+) -> None:
+    """Import CSV: ours, or Google, Outlook, HubSpot, Salesforce, Pipedrive, LinkedIn exports.
+
+    Example: followup import customers hubspot-contacts.csv --dry-run
+    """
+    from followup_cli.services.importer import ImportOptions, ImportRefused, import_csv
+
+    options = ImportOptions(
+        dry_run=dry_run,
+        skip_invalid=skip_invalid,
+        maps=tuple(map_ or ()),
+        on_conflict=on_conflict.value,
+        delimiter=delimiter,
+        encoding=encoding,
+        date_order=date_order.value if date_order else None,
+    )
+    size = None if file == "-" else _size(file)
+    with render.progress_bar(f"importing {kind.value}", size, PROGRESS_MINIMUM_BYTES) as bar:
+        try:
+            report = import_csv(store(ctx), kind.value, file, options, config.today(), bar)
+        except ImportRefused as refusal:
+            _print_report(refusal.report, output, to_stderr=True)
+            raise
+    _print_report(report, output, to_stderr=False)
+
+
+def _size(file: str) -> int | None:
+    try:
+        return Path(file).stat().st_size
+    except OSError:
+        return None
+
+
+def _print_report(report, output: ReportFormat, to_stderr: bool) -> None:
+    counts = {
+        name: getattr(report, name)
+        for name in ("created", "updated", "unchanged", "skipped", "rejected")
+    }
+    if output is ReportFormat.json:
+        render.json_document(
+            {
+                "kind": report.kind,
+                "dry_run": report.dry_run,
+                "written": report.written,
+                **counts,
+                "problems": [{"line": line, "reason": reason} for line, reason in report.problems],
+                "unmapped_columns": report.unmapped_columns,
+            }
+        )
+        return
+    say = render.notice if to_stderr else render.line
+    for line, reason in report.problems:
+        say(f"line {line}: {reason}")
+    if report.unmapped_columns:
+        say("kept as extra fields: " + ", ".join(report.unmapped_columns))
+    if to_stderr:
+        return
+    summary = ", ".join(f"{count} {name}" for name, count in counts.items())
+    if report.dry_run:
+        render.line(f"dry run, nothing written: {summary}")
+    elif counts["unchanged"] and not (counts["created"] or counts["updated"]):
+        render.line(f"nothing changed, all already on file: {summary}")
+    else:
+        render.line(f"imported {report.kind}: {summary}")
+
+
+@app.command()
+def export(
+    ctx: typer.Context,
+    kind: Annotated[
+        ExportKind, typer.Argument(help="customers, touchpoints, referrals, followups.")
+    ],
+    output_format: Annotated[
+        ExportFormat, typer.Option("--format", "-f", help="csv, json, or ics for followups.")
+    ] = ExportFormat.csv,
+    output_file: Annotated[
+        Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write here, not stdout.")
+    ] = None,
+    raw: Annotated[
+        bool, typer.Option(help="Do not guard CSV cells against spreadsheet formulas.")
+    ] = False,
+) -> None:
+    """Export a table as CSV (re-importable) or JSON; open follow-ups also as iCalendar.
+
+    Example: followup export customers -o customers.csv
+    """
+    from followup_cli.services.exporter import COLUMNS, csv_cell, export_objects
+
+    if output_format is ExportFormat.ics and kind is not ExportKind.followups:
+        raise InvalidInputError("--format ics is for `export followups` only")
+    objects = export_objects(store(ctx), kind.value)
+    stream = _open_output(output_file)
+    try:
+        if output_format is ExportFormat.json:
+            json.dump(list(objects), stream, ensure_ascii=False, indent=2)
+            stream.write("\n")
+        elif output_format is ExportFormat.csv:
+            writer = csv.writer(stream, lineterminator="\n")
+            writer.writerow(COLUMNS[kind.value])
+            for item in objects:
+                writer.writerow([csv_cell(item[column], raw) for column in COLUMNS[kind.value]])
+        else:
+            _write_calendar(ctx, stream)
+    finally:
+        if stream is not sys.stdout:
+            stream.close()
+    if output_file:
+        render.notice(f"wrote {output_file}")
+
+
+def _open_output(path: Path | None):
+    if path is None:
+        return sys.stdout
+    try:
+        return path.open("w", encoding="utf-8", newline="")
+    except OSError as error:
+        raise InvalidInputError(f"cannot write {path}: {error.strerror}") from None
+
+
+def _write_calendar(ctx: typer.Context, stream) -> None:
+    raise InvalidInputError("iCalendar export is not available yet")

@@ -1,0 +1,204 @@
+"""Reading CSV as people really have it: any common encoding, delimiter and line ending,
+with notes above the header, and every record tagged with the physical line it starts on.
+
+Rows are streamed, so memory stays flat however long the file is. Standard input cannot be
+read twice, so it is held in memory (files are re-opened instead when a second pass is needed).
+"""
+
+import codecs
+import csv
+import io
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from followup_cli.errors import InvalidInputError
+
+SAMPLE_BYTES = 64 * 1024
+PREAMBLE_LINES_CHECKED = 20
+DELIMITERS = (",", ";", "\t", "|")
+csv.field_size_limit(16 * 1024 * 1024)  # our own 64 KiB limit reports the line; csv's would not
+
+
+@dataclass
+class CsvSource:
+    header: list[str]
+    records: Iterator[tuple[int, list[str]]]
+    encoding: str
+    delimiter: str
+    preamble_lines: int
+    size: int | None
+    position: callable  # bytes read so far, for a progress bar
+
+
+class _Replay(io.RawIOBase):
+    """The sample already read, then the rest of the stream: lets stdin be sniffed."""
+
+    def __init__(self, sample: bytes, rest):
+        self._sample, self._rest, self.consumed = sample, rest, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        if self._sample:
+            count = min(len(buffer), len(self._sample))
+            buffer[:count], self._sample = self._sample[:count], self._sample[count:]
+        else:
+            chunk = self._rest.read(len(buffer))
+            count = len(chunk)
+            buffer[:count] = chunk
+        self.consumed += count
+        return count
+
+
+def read_stdin() -> bytes:
+    return sys.stdin.buffer.read()
+
+
+def read_input_bytes(source: str | bytes) -> tuple[object, int | None]:
+    """A binary stream for FILE, or for the bytes already read from stdin, and its size."""
+    if isinstance(source, bytes):
+        return io.BytesIO(source), len(source)
+    path = Path(source)
+    if path.is_dir():
+        raise InvalidInputError(f"{source} is a directory; give a CSV file or - for stdin")
+    try:
+        stream = path.open("rb")
+    except FileNotFoundError:
+        raise InvalidInputError(f"{source} does not exist") from None
+    except OSError as error:
+        raise InvalidInputError(f"cannot read {source}: {error.strerror}") from None
+    return stream, path.stat().st_size
+
+
+def detect_encoding(sample: bytes, requested: str | None) -> str:
+    if requested:
+        try:
+            return codecs.lookup(requested).name
+        except LookupError:
+            raise InvalidInputError(
+                f"unknown encoding {requested!r}; try --encoding utf-8, cp1252 or latin-1"
+            ) from None
+    if sample.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
+    except UnicodeDecodeError:
+        pass
+    else:
+        return "utf-8-sig"
+    try:
+        sample.decode("cp1252")
+    except UnicodeDecodeError:
+        return "latin-1"
+    return "cp1252"
+
+
+def sniff_delimiter(header_line: str) -> str:
+    counts = {delimiter: header_line.count(delimiter) for delimiter in DELIMITERS}
+    best = max(counts, key=counts.get)
+    return best if counts[best] else ","
+
+
+@contextmanager
+def open_csv(
+    source: str | bytes,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    preamble_finder=None,
+) -> Iterator[CsvSource]:
+    """`preamble_finder(lines, delimiter) -> int` says how many lines precede the header."""
+    if delimiter is not None and len(delimiter) != 1:
+        if delimiter.lower() in ("tab", "\\t"):
+            delimiter = "\t"
+        else:
+            raise InvalidInputError(
+                f"--delimiter must be one character (or 'tab'), not {delimiter!r}"
+            )
+    stream, size = read_input_bytes(source)
+    try:
+        sample = stream.read(SAMPLE_BYTES)
+        if not sample.strip():
+            raise InvalidInputError(f"{_label(source)} is empty: there is no header row")
+        chosen_encoding = detect_encoding(sample, encoding)
+        raw = _Replay(sample, stream)
+        text = io.TextIOWrapper(io.BufferedReader(raw), encoding=chosen_encoding, newline="")
+        lines = _numbered_lines(text, chosen_encoding)
+        head = []
+        for line in lines:
+            head.append(line)
+            if len(head) >= PREAMBLE_LINES_CHECKED:
+                break
+        content = [line for line in head if line.strip()]
+        if not content:
+            raise InvalidInputError(f"{_label(source)} is empty: there is no header row")
+        first_delimiter = delimiter or sniff_delimiter(content[0])
+        preamble = preamble_finder(head, first_delimiter) if preamble_finder else 0
+        while preamble < len(head) and not head[preamble].strip():
+            preamble += 1
+        chosen_delimiter = delimiter or sniff_delimiter(head[preamble])
+        reader = csv.reader(_chain(head[preamble:], lines), delimiter=chosen_delimiter)
+        try:
+            header = next(reader)
+        except StopIteration:
+            raise InvalidInputError(f"{_label(source)} has no header row") from None
+        except csv.Error as error:
+            raise InvalidInputError(f"line {preamble + 1}: {error}") from None
+        while header and not header[-1].strip():
+            header.pop()  # trailing empty columns, as spreadsheets write them
+        yield CsvSource(
+            header=header,
+            records=_records(reader, preamble),
+            encoding=chosen_encoding,
+            delimiter=chosen_delimiter,
+            preamble_lines=preamble,
+            size=size,
+            position=lambda: raw.consumed,
+        )
+    finally:
+        stream.close()
+
+
+def _label(source: str | bytes) -> str:
+    return "standard input" if isinstance(source, bytes) else source
+
+
+def _numbered_lines(text, encoding: str) -> Iterator[str]:
+    number = 0
+    while True:
+        try:
+            line = text.readline()
+        except UnicodeDecodeError:
+            raise InvalidInputError(
+                f"line {number + 1}: the text is not valid {encoding}; "
+                "try --encoding cp1252 or --encoding latin-1"
+            ) from None
+        if not line:
+            return
+        number += 1
+        yield line
+
+
+def _chain(first: list[str], rest: Iterator[str]) -> Iterator[str]:
+    yield from first
+    yield from rest
+
+
+def _records(reader, preamble: int) -> Iterator[tuple[int, list[str]]]:
+    """(line the record starts on, cells); wholly blank lines are passed over."""
+    next_line = reader.line_num + 1
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            raise InvalidInputError(f"line {preamble + next_line}: {error}") from None
+        start, next_line = next_line, reader.line_num + 1
+        if cells:
+            yield preamble + start, cells

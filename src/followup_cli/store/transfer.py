@@ -1,0 +1,94 @@
+"""Queries behind import and export: lookups by the keys files carry, bulk follow-through,
+and whole tables read back in a stable order."""
+
+import datetime as dt
+from collections.abc import Iterable
+
+from followup_cli.models import Customer
+from followup_cli.store.rows import CUSTOMER_COLUMNS, customer_from_row
+
+_SELECT = f"SELECT {CUSTOMER_COLUMNS} FROM customers"
+
+
+class TransferQueries:
+    connection = None
+
+    def prepare_for_bulk_writes(self) -> None:
+        """A 64 MiB page cache keeps the indexes of a large import in memory until commit."""
+        self.connection.execute("PRAGMA cache_size = -65536")
+
+    def has_customers(self) -> bool:
+        return self.connection.execute("SELECT 1 FROM customers LIMIT 1").fetchone() is not None
+
+    def customer_with_email(self, email: str) -> Customer | None:
+        row = self.connection.execute(
+            f"{_SELECT} WHERE lower(email) = lower(?) AND email IS NOT NULL", (email,)
+        ).fetchone()
+        return customer_from_row(row) if row else None
+
+    def customers_with_exact_name(self, name: str) -> list[Customer]:
+        rows = self.connection.execute(
+            f"{_SELECT} WHERE name = ? COLLATE NOCASE ORDER BY id LIMIT 3", (name,)
+        )
+        return [customer_from_row(row) for row in rows]
+
+    def touchpoint_on_file(
+        self, customer_id: int, date: dt.date, kind: str, note: str | None, amount: float | None
+    ) -> bool:
+        row = self.connection.execute(
+            "SELECT 1 FROM touchpoints WHERE customer_id = ? AND date = ? AND kind = ? "
+            "AND note IS ? AND amount IS ? LIMIT 1",
+            (customer_id, date.isoformat(), kind, note, amount),
+        ).fetchone()
+        return row is not None
+
+    def add_touchpoint_quietly(
+        self,
+        customer_id: int,
+        date: dt.date,
+        kind: str,
+        note: str | None,
+        amount: float | None,
+        created_at: str,
+    ) -> None:
+        """Insert without touching the summary columns: refresh_contact_summary follows."""
+        self.connection.execute(
+            "INSERT INTO touchpoints (customer_id, date, kind, note, amount, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (customer_id, date.isoformat(), kind, note, amount, created_at),
+        )
+
+    def close_fulfilled_follow_ups(self, customer_ids: Iterable[int]) -> None:
+        """Follow-ups due on or before a customer's (new) last contact are done."""
+        self.connection.executemany(
+            "UPDATE followups SET done_on = (SELECT last_contact_on FROM customers "
+            "WHERE id = followups.customer_id), done_note = 'contact imported' "
+            "WHERE customer_id = ? AND done_on IS NULL AND due_on <= "
+            "(SELECT last_contact_on FROM customers WHERE id = followups.customer_id)",
+            ((customer_id,) for customer_id in customer_ids),
+        )
+
+    def export_customers(self) -> Iterable[tuple]:
+        return self.connection.execute(
+            "SELECT name, email, phone, company, tags, notes, status, cadence_days "
+            "FROM customers ORDER BY id"
+        )
+
+    def export_touchpoints(self) -> Iterable[tuple]:
+        return self.connection.execute(
+            "SELECT c.name, c.email, t.date, t.kind, t.note, t.amount FROM touchpoints t "
+            "JOIN customers c ON c.id = t.customer_id ORDER BY t.date, t.id"
+        )
+
+    def export_referrals(self) -> Iterable[tuple]:
+        return self.connection.execute(
+            "SELECT a.name, a.email, b.name, b.email, r.date, r.note FROM referrals r "
+            "JOIN customers a ON a.id = r.referrer_id JOIN customers b ON b.id = r.referred_id "
+            "ORDER BY r.date, r.id"
+        )
+
+    def export_follow_ups(self) -> Iterable[tuple]:
+        return self.connection.execute(
+            "SELECT c.name, c.email, f.due_on, f.note, f.done_on FROM followups f "
+            "JOIN customers c ON c.id = f.customer_id ORDER BY f.due_on, f.id"
+        )
