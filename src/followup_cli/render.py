@@ -70,10 +70,19 @@ def table(columns: list[str], rows: list[list[str]], title: str | None = None) -
 
     rich_table = Table(title=title, title_justify="left", header_style="bold")
     for column in columns:
-        rich_table.add_column(column.replace("_", " "), overflow="fold")
+        wraps = column in _WRAPPING_COLUMNS
+        rich_table.add_column(
+            column.replace("_", " "), no_wrap=not wraps, overflow="fold" if wraps else "ellipsis"
+        )
     for row in rows:
         rich_table.add_row(*(_escape_markup(neutralise(value)) for value in row))
     Console(highlight=False).print(rich_table)
+
+
+# Free text wraps on a narrow terminal; ids, emails, dates and numbers stay on one line.
+_WRAPPING_COLUMNS = frozenset(
+    {"reason", "note", "notes", "name", "company", "tags", "referred", "referrer", "customer"}
+)
 
 
 def heading(text: str) -> None:

@@ -29,6 +29,7 @@ DUE_COLUMNS = [
     "cadence_days",
     "reason",
 ]
+DUE_TERMINAL_COLUMNS = ["id", "name", "email", "phone", "last_contact", "reason"]
 REFERRAL_COLUMNS = ["referrer", "referrer_email", "referred", "referred_email", "date", "note"]
 TOUCHPOINT_COLUMNS = ["date", "kind", "note", "amount"]
 FOLLOW_UP_COLUMNS = ["due_on", "customer", "note"]

@@ -89,7 +89,12 @@ def due(
         as_of=as_of_date,
         include_planned=everyone,
     )
-    emit([views.due_object(entry) for entry in result.entries], views.DUE_COLUMNS, output)
+    emit(
+        [views.due_object(entry) for entry in result.entries],
+        views.DUE_COLUMNS,
+        output,
+        terminal_columns=views.DUE_TERMINAL_COLUMNS,
+    )
     if result.left_out_planned:
         render.notice(
             f"left out {result.left_out_planned} with a follow-up already planned; --all lists them"

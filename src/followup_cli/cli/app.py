@@ -153,8 +153,17 @@ FormatOption = Annotated[
 DetailFormatOption = Annotated[DetailFormat, typer.Option("--format", "-f", help="table or json.")]
 
 
-def emit(objects: list[dict], columns: list[str], output: TableFormat, title: str | None = None):
-    """One listing in the format asked for: the same objects behind every format."""
+def emit(
+    objects: list[dict],
+    columns: list[str],
+    output: TableFormat,
+    title: str | None = None,
+    terminal_columns: list[str] | None = None,
+):
+    """One listing in the format asked for: the same objects behind every format.
+
+    `terminal_columns` is a narrower choice for a person at a terminal; pipes get them all.
+    """
     from followup_cli.views import rows_of
 
     if output is TableFormat.json:
@@ -162,4 +171,6 @@ def emit(objects: list[dict], columns: list[str], output: TableFormat, title: st
     elif output is TableFormat.csv:
         render.csv_document(columns, rows_of(objects, columns))
     else:
+        if terminal_columns and render.use_rich():
+            columns = terminal_columns
         render.table(columns, rows_of(objects, columns), title)

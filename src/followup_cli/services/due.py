@@ -47,9 +47,9 @@ def due_list(
         if customer.status == "lost" or (tag and tag not in customer.tags):
             continue
         late = (as_of - follow_up.due_on).days
-        reason = f"follow-up promised for {follow_up.due_on.isoformat()}, {_days(late)} overdue"
+        reason = f"promised follow-up {follow_up.due_on.isoformat()} is {_days(late)} overdue"
         if follow_up.note:
-            reason += f": {follow_up.note}"
+            reason += f" ({follow_up.note})"
         cadence, _ = _cadence_of(customer, tag_cadences, days)
         entries.append(DueEntry(customer, _days_since(customer, as_of), cadence, reason))
         listed.add(customer.id)

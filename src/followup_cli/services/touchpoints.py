@@ -57,8 +57,7 @@ def log_touchpoint(
             )
         next_follow_up = None
         if next_date:
-            promise = f"after the {kind} of {date.isoformat()}" + (f": {note}" if note else "")
-            follow_up_id = store.insert_follow_up(customer.id, next_date, promise, today)
+            follow_up_id = store.insert_follow_up(customer.id, next_date, note, today)
             next_follow_up = store.follow_up_by_id(follow_up_id)
     touchpoint = next(tp for tp in store.touchpoints_of(customer.id) if tp.id == touchpoint_id)
     return LoggedTouchpoint(
