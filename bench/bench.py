@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import os
 import random
+import shutil
 import sqlite3
 import statistics
 import subprocess
@@ -118,6 +119,98 @@ def build_database(path: Path, customers: int, touchpoints: int, follow_ups: int
     return path
 
 
+def write_customer_csv(path: Path, rows: int) -> Path:
+    """name, email, phone, company, tags, notes: the file the import targets are stated for."""
+    if path.exists():
+        return path
+    rng = random.Random(rows)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        handle.write("name,email,phone,company,tags,notes\n")
+        for number in range(rows):
+            tags = ",".join(rng.sample(TAGS, rng.choice([0, 1, 2])))
+            handle.write(
+                f"Person {number} {rng.choice(['Alpha', 'Beta', 'Gamma'])},"
+                f"person{number}@example.com,+49 30 {number:07d},Company {number % 997},"
+                f'"{tags}",Met at fair {number}\n'
+            )
+    return path
+
+
+def timed_once(args: list[str], env: dict, stdin=None) -> tuple[float, float]:
+    """Wall ms and the peak RSS in MB of one child process."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    started = time.perf_counter()
+    subprocess.run(args, check=True, stdout=subprocess.DEVNULL, env=env, stdin=stdin)
+    elapsed = (time.perf_counter() - started) * 1000
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return elapsed, max(peak, before) / 1024
+
+
+def bench_import(env: dict, runs: int, with_million: bool) -> None:
+    csv_100k = write_customer_csv(OUT / "customers-100k.csv", 100_000)
+    target = OUT / "import.db"
+
+    def fresh() -> None:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{target}{suffix}").unlink(missing_ok=True)
+
+    firsts, agains = [], []
+    for _ in range(max(3, runs // 3)):
+        fresh()
+        firsts.append(
+            timed_once([FOLLOWUP, "--db", str(target), "import", "customers", str(csv_100k)], env)[
+                0
+            ]
+        )
+        agains.append(
+            timed_once([FOLLOWUP, "--db", str(target), "import", "customers", str(csv_100k)], env)[
+                0
+            ]
+        )
+    first, again = statistics.median(firsts), statistics.median(agains)
+    print(f"| followup import customers (100k rows, empty db) | {first:.0f} | |")
+    print(f"| the same file again (all unchanged) | {again:.0f} | |")
+    utils = OUT / "sqlite-utils.db"
+    utils.unlink(missing_ok=True)
+    sqlite_utils_ms, _ = timed_once(
+        [
+            str(Path(sys.executable).with_name("sqlite-utils")),
+            "insert",
+            str(utils),
+            "customers",
+            str(csv_100k),
+            "--csv",
+        ],
+        env,
+    )
+    print(
+        f"| sqlite-utils insert --csv (same file) | {sqlite_utils_ms:.0f} | "
+        f"followup is {sqlite_utils_ms / first:.1f}x faster |"
+    )
+    shell = OUT / "sqlite3-shell.db"
+    shell.unlink(missing_ok=True)
+    if shutil.which("sqlite3"):
+        shell_ms, _ = timed_once(
+            ["sqlite3", str(shell), ".mode csv", f".import {csv_100k} customers"], env
+        )
+        print(
+            f"| sqlite3 shell .import (same file) | {shell_ms:.0f} | "
+            f"followup takes {first / shell_ms:.1f}x as long |"
+        )
+    else:
+        print("| sqlite3 shell .import | not installed | |")
+    if with_million:
+        csv_1m = write_customer_csv(OUT / "customers-1m.csv", 1_000_000)
+        fresh()
+        elapsed, peak = timed_once(
+            [FOLLOWUP, "--db", str(target), "import", "customers", str(csv_1m)], env
+        )
+        print(f"| followup import customers (1M rows) | {elapsed:.0f} | peak RSS {peak:.0f} MB |")
+    fresh()
+
+
 def time_command(args: list[str], runs: int, env: dict) -> tuple[float, float]:
     samples = []
     for _ in range(runs):
@@ -168,6 +261,10 @@ def main() -> None:
     subprocess.run([FOLLOWUP, "add", "Ana Alpha"], env=write_env, check=True, capture_output=True)
     median, best = time_command([FOLLOWUP, "log", "ana", "--next", "2w"], options.runs, write_env)
     print(f"| followup log ana --next 2w | small | {median:.0f} | {best:.0f} |")
+    print()
+    print("| import | median ms | note |")
+    print("|---|---:|---|")
+    bench_import(env, options.runs, with_million=not options.quick)
 
 
 if __name__ == "__main__":

@@ -244,10 +244,13 @@ def _addresses(cells: list[str]) -> tuple[list[str], list[str]]:
 
 
 def _tags(cells: list[str]) -> tuple[str, ...]:
+    """Comma- or semicolon-separated, Google's " ::: " too, without its "* myContacts"."""
+    if len(cells) == 1 and not any(mark in cells[0] for mark in (":::", ";", "*")):
+        parts = (part.strip().lower() for part in cells[0].split(","))
+        return tuple(dict.fromkeys(part for part in parts if part))
     tags: list[str] = []
     for cell in cells:
-        parts = re.split(r":::|[,;]", cell) if ":::" in cell or ";" in cell else cell.split(",")
-        for part in parts:
+        for part in re.split(r":::|[,;]", cell):
             tag = part.strip().lstrip("*").strip().lower()
             if tag and tag not in ("mycontacts", "starred") and tag not in tags:
                 tags.append(tag)

@@ -10,6 +10,7 @@ is unchanged, and a touchpoint or referral already on file is not added twice.
 import datetime as dt
 import sqlite3
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from followup_cli.errors import FollowupError, InvalidInputError
@@ -32,8 +33,9 @@ from followup_cli.importing.rows import (
     referral_record,
     touchpoint_record,
 )
-from followup_cli.models import CONTACT_KINDS, IMPORTED_KIND, Customer
+from followup_cli.models import CONTACT_KINDS, IMPORTED_KIND
 from followup_cli.store import Store
+from followup_cli.store.transfer import StoredCustomer
 
 KINDS = ("customers", "touchpoints", "referrals")
 CONFLICT_POLICIES = ("update", "skip", "error")
@@ -111,11 +113,13 @@ def import_csv(
                 _require_identity(kind, columns)
                 report.unmapped_columns = columns.unmapped
                 importer = _IMPORTERS[kind](store, options, today, date_orders, columns, report)
-                for count, (line, cells) in enumerate(csv_source.records, start=1):
-                    importer.take(line, cells)
-                    if progress and count % PROGRESS_EVERY_ROWS == 0:
-                        progress(csv_source.position(), csv_source.size)
-                importer.finish()
+                bulk = kind == "customers" and not store.has_customers()
+                with store.indexes_rebuilt_after() if bulk else nullcontext():
+                    for count, (line, cells) in enumerate(csv_source.records, start=1):
+                        importer.take(line, cells)
+                        if progress and count % PROGRESS_EVERY_ROWS == 0:
+                            progress(csv_source.position(), csv_source.size)
+                    importer.finish()
             if report.problems and not options.skip_invalid and not options.dry_run:
                 report.problems.sort()
                 raise ImportRefused(report)
@@ -222,7 +226,7 @@ class _Importer:
             self.store.refresh_contact_summary(sorted(self.touched))
             self.store.close_fulfilled_follow_ups(sorted(self.touched))
 
-    def find(self, name: str | None, email: str | None, role: str = "customer") -> Customer:
+    def find(self, name: str | None, email: str | None, role: str = "customer") -> StoredCustomer:
         if email:
             found = self.store.customer_with_email(email)
             if found:
@@ -272,7 +276,7 @@ class _CustomerImporter(_Importer):
             return
         self._merge(existing, record)
 
-    def _merge(self, existing: Customer, record: CustomerRecord) -> None:
+    def _merge(self, existing: StoredCustomer, record: CustomerRecord) -> None:
         if self.options.on_conflict == "skip":
             self.report.skipped += 1
             return
@@ -361,7 +365,7 @@ class _CustomerImporter(_Importer):
         self._flush()
         super().finish()
 
-    def _match(self, record: CustomerRecord) -> Customer | None:
+    def _match(self, record: CustomerRecord) -> StoredCustomer | None:
         if record.email:
             return self.store.customer_with_email(record.email)
         named = self.store.customers_with_exact_name(record.name)
@@ -384,19 +388,24 @@ class _CustomerImporter(_Importer):
         return True
 
 
-def _changes(existing: Customer, record: CustomerRecord, today: dt.date) -> dict:
+def _changes(existing: StoredCustomer, record: CustomerRecord, today: dt.date) -> dict:
     """Only what the file fills and differs: an empty cell never blanks a field out."""
     changes: dict = {}
-    for column in ("name", "email", "phone", "company", "notes", "status", "cadence_days"):
-        value = getattr(record, column)
-        if value is not None and value != getattr(existing, column):
+    for column, value, current in (
+        ("name", record.name, existing.name),
+        ("email", record.email, existing.email),
+        ("phone", record.phone, existing.phone),
+        ("company", record.company, existing.company),
+        ("notes", record.notes, existing.notes),
+        ("status", record.status, existing.status),
+        ("cadence_days", record.cadence_days, existing.cadence_days),
+    ):
+        if value is not None and value != current:
             changes[column] = value
-    merged_tags = tuple(dict.fromkeys([*existing.tags, *record.tags]))
-    if merged_tags != existing.tags:
-        changes["tags"] = merged_tags
-    merged_extra = {**existing.extra, **record.extra}
-    if merged_extra != existing.extra:
-        changes["extra"] = merged_extra
+    if record.tags and not existing.has_tags(record.tags):
+        changes["tags"] = tuple(dict.fromkeys([*existing.tags, *record.tags]))
+    if record.extra and any(existing.extra.get(k) != v for k, v in record.extra.items()):
+        changes["extra"] = {**existing.extra, **record.extra}
     if "status" in changes:
         changes["status_changed_on"] = today.isoformat()
     return changes

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import json
+import re
 from collections.abc import Iterator
 
 from followup_cli.models import Customer
@@ -46,7 +47,7 @@ def _encode_customer_row(row: tuple) -> tuple:
         email,
         phone,
         company,
-        _JSON(list(tags)) if tags else "[]",
+        encode_tags(tags),
         notes,
         status,
         cadence_days,
@@ -54,6 +55,18 @@ def _encode_customer_row(row: tuple) -> tuple:
         created,
         created,
     )
+
+
+_PLAIN_TAG = re.compile(r"[^\x00-\x1f\"\\\x7f-\uffff]*")
+
+
+def encode_tags(tags) -> str:
+    """JSON text of the tag list; a join for the usual plain tags, json for anything else."""
+    if not tags:
+        return "[]"
+    if all(_PLAIN_TAG.fullmatch(tag) for tag in tags):
+        return '["' + '", "'.join(tags) + '"]'
+    return _JSON(list(tags))
 
 
 class CustomerQueries:

@@ -38,7 +38,7 @@ def customer_from_row(row: tuple) -> Customer:
         email=email,
         phone=phone,
         company=company,
-        tags=tuple(json.loads(tags or "[]")),
+        tags=tuple(json.loads(tags)) if tags and tags != "[]" else (),
         notes=notes,
         status=status,
         cadence_days=cadence_days,

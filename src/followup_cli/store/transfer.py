@@ -2,12 +2,49 @@
 and whole tables read back in a stable order."""
 
 import datetime as dt
-from collections.abc import Iterable
+import json
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from typing import NamedTuple
 
-from followup_cli.models import Customer
-from followup_cli.store.rows import CUSTOMER_COLUMNS, customer_from_row
+from followup_cli.store.customers import encode_tags
 
-_SELECT = f"SELECT {CUSTOMER_COLUMNS} FROM customers"
+_STORED_COLUMNS = (
+    "id, name, email, phone, company, tags, notes, status, cadence_days, extra, last_contact_on"
+)
+_SELECT = f"SELECT {_STORED_COLUMNS} FROM customers"
+
+
+class StoredCustomer(NamedTuple):
+    """A customer as stored, decoded only as far as needed: an import compares every row
+    of a file with one of these, and most rows change nothing."""
+
+    id: int
+    name: str
+    email: str | None
+    phone: str | None
+    company: str | None
+    tags_json: str
+    notes: str | None
+    status: str
+    cadence_days: int | None
+    extra_json: str | None
+    last_contact_on: str | None
+
+    @property
+    def tags(self) -> tuple[str, ...]:
+        return tuple(json.loads(self.tags_json)) if self.tags_json != "[]" else ()
+
+    def has_tags(self, tags: tuple[str, ...]) -> bool:
+        return self.tags_json == encode_tags(tags) or set(tags) <= set(self.tags)
+
+    @property
+    def extra(self) -> dict[str, str]:
+        return json.loads(self.extra_json) if self.extra_json else {}
+
+    @property
+    def last_contact(self) -> dt.date | None:
+        return dt.date.fromisoformat(self.last_contact_on) if self.last_contact_on else None
 
 
 class TransferQueries:
@@ -17,20 +54,35 @@ class TransferQueries:
         """A 64 MiB page cache keeps the indexes of a large import in memory until commit."""
         self.connection.execute("PRAGMA cache_size = -65536")
 
+    @contextmanager
+    def indexes_rebuilt_after(self) -> Iterator[None]:
+        """Fill an empty table first and index it after: building an index from sorted rows
+        beats updating it row by row. Runs inside the caller's transaction, so it is atomic.
+        """
+        saved = self.connection.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'customers' "
+            "AND name IN ('customers_due', 'customers_name')"
+        ).fetchall()
+        for name, _ in saved:
+            self.connection.execute(f"DROP INDEX {name}")
+        yield
+        for _, sql in saved:
+            self.connection.execute(sql)
+
     def has_customers(self) -> bool:
         return self.connection.execute("SELECT 1 FROM customers LIMIT 1").fetchone() is not None
 
-    def customer_with_email(self, email: str) -> Customer | None:
+    def customer_with_email(self, email: str) -> StoredCustomer | None:
         row = self.connection.execute(
             f"{_SELECT} WHERE lower(email) = lower(?) AND email IS NOT NULL", (email,)
         ).fetchone()
-        return customer_from_row(row) if row else None
+        return StoredCustomer(*row) if row else None
 
-    def customers_with_exact_name(self, name: str) -> list[Customer]:
+    def customers_with_exact_name(self, name: str) -> list[StoredCustomer]:
         rows = self.connection.execute(
             f"{_SELECT} WHERE name = ? COLLATE NOCASE ORDER BY id LIMIT 3", (name,)
         )
-        return [customer_from_row(row) for row in rows]
+        return [StoredCustomer(*row) for row in rows]
 
     def touchpoint_on_file(
         self, customer_id: int, date: dt.date, kind: str, note: str | None, amount: float | None
