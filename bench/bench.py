@@ -240,6 +240,8 @@ def main() -> None:
             [FOLLOWUP, "--db", "{db}", "due", "-t", "vip", "--days", "60"],
         ),
         ("followup show 4242", [FOLLOWUP, "--db", "{db}", "show", "4242"]),
+        ("followup remind", [FOLLOWUP, "--db", "{db}", "remind"]),
+        ("followup agenda --days 30", [FOLLOWUP, "--db", "{db}", "agenda", "--days", "30"]),
         (
             "followup list --search 'Customer 00424'",
             [FOLLOWUP, "--db", "{db}", "list", "--search", "Customer 00424"],
@@ -256,6 +258,15 @@ def main() -> None:
             args = [part.replace("{db}", str(path)) for part in template]
             median, best = time_command(args, options.runs, env)
             print(f"| {label} | {book} | {median:.0f} | {best:.0f} |", flush=True)
+    completion_env = {
+        **env,
+        "FOLLOWUP_DB": str(books[0][1]),
+        "_FOLLOWUP_COMPLETE": "complete_bash",
+        "COMP_WORDS": "followup show Customer 00042",
+        "COMP_CWORD": "2",
+    }
+    median, best = time_command([FOLLOWUP], options.runs, completion_env)
+    print(f"| Tab completion of a customer name | 10k/200k | {median:.0f} | {best:.0f} |")
     write_env = {**env, "FOLLOWUP_DB": str(OUT / "bench-log.db")}
     (OUT / "bench-log.db").unlink(missing_ok=True)
     subprocess.run([FOLLOWUP, "add", "Ana Alpha"], env=write_env, check=True, capture_output=True)

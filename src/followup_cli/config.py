@@ -3,6 +3,7 @@
 The database path comes from --db, then FOLLOWUP_DB, then the platform's user data directory.
 FOLLOWUP_TODAY pins "today" so that scripts, demos and tests give the same answer every day.
 FOLLOWUP_DATE_ORDER (dmy or mdy) says how to read slashed dates like 03/11/2026.
+FOLLOWUP_BUSY_TIMEOUT says how many seconds to wait for a database another process holds.
 """
 
 import datetime as dt
@@ -15,6 +16,8 @@ DATABASE_ENV = "FOLLOWUP_DB"
 TODAY_ENV = "FOLLOWUP_TODAY"
 DATE_ORDER_ENV = "FOLLOWUP_DATE_ORDER"
 DEBUG_ENV = "FOLLOWUP_DEBUG"
+BUSY_TIMEOUT_ENV = "FOLLOWUP_BUSY_TIMEOUT"
+DEFAULT_BUSY_TIMEOUT_SECONDS = 10.0
 DATE_ORDERS = ("dmy", "mdy")
 
 
@@ -48,6 +51,20 @@ def date_order() -> str | None:
     if order not in DATE_ORDERS:
         raise InvalidInputError(f"{DATE_ORDER_ENV}={order!r} must be dmy or mdy")
     return order
+
+
+def busy_timeout_seconds() -> float:
+    """How long to wait for another writer before giving up (FOLLOWUP_BUSY_TIMEOUT)."""
+    text = os.environ.get(BUSY_TIMEOUT_ENV, "").strip()
+    if not text:
+        return DEFAULT_BUSY_TIMEOUT_SECONDS
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds <= 3600:
+        raise InvalidInputError(f"{BUSY_TIMEOUT_ENV}={text!r} must be a number of seconds, 0-3600")
+    return seconds
 
 
 def debug_enabled() -> bool:

@@ -3,6 +3,7 @@
 from followup_cli.cli import (  # noqa: F401  (importing a module registers its commands)
     activity,
     customers,
+    followups,
     referrals,
     transfer,
 )

@@ -18,8 +18,27 @@ from followup_cli.cli.app import (
 from followup_cli.errors import InvalidInputError
 from followup_cli.services import customers as service
 
+COMPLETIONS_SHOWN = 50
+
+
+def complete_customer(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    """Tab completion from the database: names and emails that start with what was typed."""
+    from followup_cli.store.customers import names_for_completion
+
+    path = config.database_path(ctx.find_root().params.get("db"))
+    return [
+        (value, other or "")
+        for value, other in names_for_completion(path, incomplete, COMPLETIONS_SHOWN)
+    ]
+
+
 CustomerArgument = Annotated[
-    str, typer.Argument(metavar="CUSTOMER", help="An id, an email, a name or a unique part of one.")
+    str,
+    typer.Argument(
+        metavar="CUSTOMER",
+        help="An id, an email, a name or a unique part of one.",
+        autocompletion=complete_customer,
+    ),
 ]
 
 

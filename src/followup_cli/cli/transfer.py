@@ -199,4 +199,7 @@ def _open_output(path: Path | None):
 
 
 def _write_calendar(ctx: typer.Context, stream) -> None:
-    raise InvalidInputError("iCalendar export is not available yet")
+    from followup_cli.services.calendar import follow_ups_to_ics
+
+    calendar = follow_ups_to_ics(store(ctx).open_follow_ups_until(None), config.today())
+    stream.write(calendar.decode("utf-8"))

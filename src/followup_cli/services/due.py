@@ -30,7 +30,9 @@ def due_list(
     tag: str | None = None,
     as_of: dt.date | None = None,
     include_planned: bool = False,
+    promises: bool = True,
 ) -> DueList:
+    """`promises=False` leaves overdue promises to the caller (remind lists them apart)."""
     if not 1 <= days <= fields.MAX_CADENCE_DAYS:
         raise InvalidInputError(f"--days {days} is out of range; use 1 to 3650")
     if limit < 0:
@@ -40,7 +42,8 @@ def due_list(
     tag_cadences = store.tag_cadences()
     entries: list[DueEntry] = []
     listed: set[int] = set()
-    for follow_up in store.open_follow_ups_until(as_of - dt.timedelta(days=1)):
+    overdue = store.open_follow_ups_until(as_of - dt.timedelta(days=1)) if promises else []
+    for follow_up in overdue:
         if follow_up.customer_id in listed:
             continue
         customer = store.customer_by_id(follow_up.customer_id)

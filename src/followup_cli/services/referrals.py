@@ -5,7 +5,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from followup_cli.dates import parse_past
-from followup_cli.errors import AmbiguousError, InvalidInputError
+from followup_cli.errors import AmbiguousError, InvalidInputError, NotFoundError
 from followup_cli.models import Customer, Referral
 from followup_cli.services import fields
 from followup_cli.services.customers import refuse_taken_email, resolve_customer
@@ -87,3 +87,21 @@ def list_referrals(store: Store, from_reference: str | None = None) -> list[Refe
         referrer = resolve_customer(store, from_reference)
         return store.referrals(referrer_id=referrer.id)
     return store.referrals()
+
+
+def thank(
+    store: Store, referrer_reference: str, referred_reference: str | None, today: dt.date
+) -> list[Referral]:
+    """Mark the referrer's unthanked referrals (or only the one of REFERRED) as thanked."""
+    with store.transaction():
+        referrer = resolve_customer(store, referrer_reference)
+        pending = store.unthanked_referrals_of(referrer.id)
+        if referred_reference:
+            referred = resolve_customer(store, referred_reference)
+            pending = [r for r in pending if r.referred_id == referred.id]
+            if not pending:
+                raise NotFoundError(f"{referrer.name} has no unthanked referral of {referred.name}")
+        if not pending:
+            raise NotFoundError(f"{referrer.name} has no referral waiting for thanks")
+        store.mark_thanked([r.id for r in pending], today)
+    return pending

@@ -30,6 +30,29 @@ def split_kind_and_note(words: list[str], amount: float | None) -> tuple[str, st
     return kind, note
 
 
+def record_touchpoint(
+    store: Store,
+    customer_id: int,
+    date: dt.date,
+    kind: str,
+    note: str | None,
+    amount: float | None,
+) -> tuple[int, list[FollowUp]]:
+    """Insert a touchpoint and close the follow-ups a contact on that date fulfils.
+
+    Runs inside the caller's transaction; returns the new id and the follow-ups closed.
+    """
+    created_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    touchpoint_id = store.insert_touchpoint(customer_id, date, kind, note, amount, created_at)
+    closed: list[FollowUp] = []
+    if kind in CONTACT_KINDS:
+        closed = [due for due in store.open_follow_ups_of(customer_id) if due.due_on <= date]
+        store.close_follow_ups(
+            (due.id for due in closed), date, f"{kind} logged for {date.isoformat()}"
+        )
+    return touchpoint_id, closed
+
+
 def log_touchpoint(
     store: Store,
     reference: str,
@@ -45,16 +68,9 @@ def log_touchpoint(
         raise InvalidInputError(f"--amount {amount} is not a usable amount")
     date = parse_past(when, today, date_order) if when else today
     next_date = parse_future(next_when, today, date_order) if next_when else None
-    created_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     with store.transaction():
         customer = resolve_customer(store, reference)
-        touchpoint_id = store.insert_touchpoint(customer.id, date, kind, note, amount, created_at)
-        closed: list[FollowUp] = []
-        if kind in CONTACT_KINDS:
-            closed = [due for due in store.open_follow_ups_of(customer.id) if due.due_on <= date]
-            store.close_follow_ups(
-                (due.id for due in closed), date, f"{kind} logged for {date.isoformat()}"
-            )
+        touchpoint_id, closed = record_touchpoint(store, customer.id, date, kind, note, amount)
         next_follow_up = None
         if next_date:
             follow_up_id = store.insert_follow_up(customer.id, next_date, note, today)

@@ -1,7 +1,8 @@
 """Opening the database file: where it may live, its permissions, the connection settings.
 
 The file holds personal data, so a new one is created 0600 in a 0700 directory before SQLite
-touches it. Connections run in autocommit mode; every write goes through Store.transaction(),
+touches it. Connections run in autocommit mode and wait FOLLOWUP_BUSY_TIMEOUT (10 s) for a
+lock; every write goes through Store.transaction(),
 which takes the write lock up front (BEGIN IMMEDIATE) so that concurrent writers wait their
 turn for the busy timeout instead of failing half-way.
 """
@@ -10,9 +11,8 @@ import os
 import sqlite3
 from pathlib import Path
 
+from followup_cli import config
 from followup_cli.errors import DatabaseError
-
-BUSY_TIMEOUT_SECONDS = 10.0
 
 
 def prepare_location(path: Path, create_directory: bool) -> None:
@@ -43,7 +43,10 @@ def prepare_location(path: Path, create_directory: bool) -> None:
 def connect(path: Path) -> sqlite3.Connection:
     try:
         connection = sqlite3.connect(
-            path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None, check_same_thread=False
+            path,
+            timeout=config.busy_timeout_seconds(),
+            isolation_level=None,
+            check_same_thread=False,
         )
         connection.execute("PRAGMA foreign_keys = ON")
         # SQLite's lower() and NOCASE fold ASCII only; names like "Zoë" need Python's casefold.
@@ -63,8 +66,8 @@ def describe_sqlite_error(error: sqlite3.Error, path: Path | str) -> str:
     text = str(error)
     if "locked" in text or "busy" in text:
         return (
-            f"{path} is locked by another followup or sqlite3 process; "
-            f"waited {BUSY_TIMEOUT_SECONDS:.0f} s, try again when it has finished"
+            f"{path} is locked by another followup or sqlite3 process; waited "
+            f"{config.busy_timeout_seconds():g} s, try again when it has finished"
         )
     if "not a database" in text or "malformed" in text or "disk image" in text:
         return f"{path} is not a followup database or is damaged ({text}); restore a backup"

@@ -164,14 +164,6 @@ class CustomerQueries:
         )
         return (customer_from_row(row) for row in rows)
 
-    def customer_names_starting(self, prefix: str, limit: int) -> list[tuple[str, str | None]]:
-        rows = self.connection.execute(
-            "SELECT name, email FROM customers WHERE name LIKE ? ESCAPE '\\' "
-            "OR email LIKE ? ESCAPE '\\' ORDER BY name COLLATE NOCASE LIMIT ?",
-            (_like_prefix(prefix), _like_prefix(prefix), limit),
-        )
-        return list(rows)
-
     def stale_customers(
         self, as_of: dt.date, default_days: int, tag: str | None, contacted_since_as_of: bool
     ) -> Iterator[tuple[Customer, int]]:
@@ -231,3 +223,28 @@ class TagCadenceQueries:
     def clear_tag_cadence(self, tag: str) -> bool:
         cursor = self.connection.execute("DELETE FROM tag_cadences WHERE tag = ?", (tag,))
         return cursor.rowcount > 0
+
+
+def names_for_completion(path, prefix: str, limit: int) -> list[tuple[str, str | None]]:
+    """Names and emails starting with `prefix`, read-only and without migrations: the shell
+    asks on every Tab, so this opens the file as cheaply as SQLite allows. A missing or
+    unreadable file completes nothing."""
+    import sqlite3
+
+    try:
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=0.5)
+    except sqlite3.Error:
+        return []
+    try:
+        pattern = _like_prefix(prefix)
+        rows = connection.execute(
+            "SELECT name, email FROM customers WHERE name LIKE ? ESCAPE '\\' "
+            "UNION SELECT email, name FROM customers WHERE email LIKE ? ESCAPE '\\' "
+            "LIMIT ?",
+            (pattern, pattern, limit),
+        )
+        return list(rows)
+    except sqlite3.Error:
+        return []
+    finally:
+        connection.close()

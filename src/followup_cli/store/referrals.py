@@ -68,3 +68,23 @@ class ReferralQueries:
             "(SELECT count(*) FROM customers WHERE status = 'customer')"
         ).fetchone()
         return row[0], row[1]
+
+    def unthanked_referrals_since(self, first_day: dt.date) -> list[Referral]:
+        rows = self.connection.execute(
+            f"{_SELECT} WHERE r.thanked_on IS NULL AND r.date >= ? ORDER BY r.date, r.id",
+            (first_day.isoformat(),),
+        )
+        return [referral_from_row(row) for row in rows]
+
+    def mark_thanked(self, referral_ids: list[int], thanked_on: dt.date) -> None:
+        self.connection.executemany(
+            "UPDATE referrals SET thanked_on = ? WHERE id = ?",
+            ((thanked_on.isoformat(), referral_id) for referral_id in referral_ids),
+        )
+
+    def unthanked_referrals_of(self, referrer_id: int) -> list[Referral]:
+        rows = self.connection.execute(
+            f"{_SELECT} WHERE r.referrer_id = ? AND r.thanked_on IS NULL ORDER BY r.date, r.id",
+            (referrer_id,),
+        )
+        return [referral_from_row(row) for row in rows]

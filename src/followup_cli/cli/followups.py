@@ -1,0 +1,176 @@
+"""schedule, agenda, done, snooze, cadence, remind, thank: keeping the promises you make."""
+
+import sys
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from followup_cli import config, render, views
+from followup_cli.cli.app import FormatOption, TableFormat, app, emit, store
+from followup_cli.cli.customers import CustomerArgument
+from followup_cli.errors import InvalidInputError
+from followup_cli.models import DEFAULT_CADENCE_DAYS
+from followup_cli.services import cadences, follow_ups
+from followup_cli.services.digest import build_digest
+from followup_cli.services.referrals import thank as thank_referrals
+
+WhenArgument = Annotated[
+    str, typer.Argument(metavar="WHEN", help="A date: friday, in 2 weeks, 2w, 2026-12-01...")
+]
+DIGEST_WIDTH = 99
+
+
+@app.command()
+def schedule(
+    ctx: typer.Context,
+    customer: CustomerArgument,
+    when: WhenArgument,
+    note: Annotated[
+        list[str] | None, typer.Argument(metavar="[NOTE]", help="What to follow up on.")
+    ] = None,
+) -> None:
+    """Promise a follow-up with a customer on a day.
+
+    Example: followup schedule ana "next friday" send the new price list
+    """
+    follow_up = follow_ups.schedule(
+        store(ctx), customer, when, " ".join(note or ()), config.today(), config.date_order()
+    )
+    render.line(f"Follow-up with {follow_up.customer_name} on {follow_up.due_on}")
+
+
+@app.command()
+def agenda(
+    ctx: typer.Context,
+    days: Annotated[int, typer.Option(help="Look this many days ahead.")] = 7,
+    output: FormatOption = TableFormat.table,
+) -> None:
+    """Open follow-ups due in the next days, overdue first.
+
+    Example: followup agenda --days 14
+    """
+    today = config.today()
+    found = follow_ups.agenda(store(ctx), today, days)
+    objects = [
+        views.follow_up_object(f) | {"when": views.when_label(f.due_on, today)} for f in found
+    ]
+    emit(objects, views.AGENDA_COLUMNS, output)
+
+
+@app.command()
+def done(
+    ctx: typer.Context,
+    customer: CustomerArgument,
+    note: Annotated[list[str] | None, typer.Argument(metavar="[NOTE]", help="How it went.")] = None,
+    log: Annotated[
+        str | None, typer.Option("--log", metavar="KIND", help="Also log a touchpoint: call...")
+    ] = None,
+) -> None:
+    """Close the customer's oldest open follow-up (and log the contact with --log).
+
+    Example: followup done ana "sent the price list" --log email
+    """
+    result = follow_ups.done(store(ctx), customer, " ".join(note or ()), config.today(), log)
+    message = f"Done: follow-up with {result.follow_up.customer_name} due {result.follow_up.due_on}"
+    if result.logged_kind:
+        message += f"; logged {result.logged_kind}"
+    render.line(message)
+
+
+@app.command()
+def snooze(ctx: typer.Context, customer: CustomerArgument, when: WhenArgument) -> None:
+    """Move the customer's oldest open follow-up to another day.
+
+    Example: followup snooze ana "in 3 days"
+    """
+    before, after = follow_ups.snooze(
+        store(ctx), customer, when, config.today(), config.date_order()
+    )
+    render.line(
+        f"Moved follow-up with {after.customer_name} from {before.due_on} to {after.due_on}"
+    )
+
+
+@app.command()
+def cadence(
+    ctx: typer.Context,
+    tag: Annotated[str | None, typer.Argument(help="The tag.")] = None,
+    days: Annotated[int | None, typer.Argument(help="Every this many days.")] = None,
+    clear: Annotated[bool, typer.Option("--clear", help="Remove the tag's cadence.")] = False,
+) -> None:
+    """Set how often customers with a tag should hear from you; without arguments, list.
+
+    Example: followup cadence vip 14
+    """
+    if tag is None:
+        if clear or days is not None:
+            raise InvalidInputError("name the tag: followup cadence TAG DAYS, or TAG --clear")
+        render.table(
+            ["tag", "cadence_days"], [[t, str(d)] for t, d in cadences.list_cadences(store(ctx))]
+        )
+        return
+    if clear:
+        if days is not None:
+            raise InvalidInputError("give either DAYS or --clear, not both")
+        render.line(f"Cleared the cadence of tag {cadences.clear_cadence(store(ctx), tag)}")
+        return
+    if days is None:
+        raise InvalidInputError(f"give the number of days: followup cadence {tag} 14")
+    tag, days = cadences.set_cadence(store(ctx), tag, days)
+    render.line(f"Customers tagged {tag} are due every {days} days")
+
+
+@app.command()
+def thank(
+    ctx: typer.Context,
+    referrer: CustomerArgument,
+    referred: Annotated[
+        str | None, typer.Argument(metavar="[REFERRED]", help="Only this referral.")
+    ] = None,
+) -> None:
+    """Mark a referrer's referrals as thanked (all of them, or just the one of REFERRED).
+
+    Example: followup thank ana "Gus Green"
+    """
+    thanked = thank_referrals(store(ctx), referrer, referred, config.today())
+    names = ", ".join(r.referred for r in thanked)
+    render.line(f"Thanked {thanked[0].referrer} for referring {names}")
+
+
+class DigestFormat(StrEnum):
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+
+
+@app.command()
+def remind(
+    ctx: typer.Context,
+    days: Annotated[
+        int, typer.Option(help="Silence that makes a customer due, without a cadence.")
+    ] = DEFAULT_CADENCE_DAYS,
+    limit: Annotated[
+        int, typer.Option("--limit", "-l", help="At most this many stale customers.")
+    ] = 10,
+    always: Annotated[
+        bool, typer.Option(help="Say 'nothing to do' instead of printing nothing.")
+    ] = False,
+    output: Annotated[
+        DigestFormat, typer.Option("--format", "-f", help="text, markdown or json.")
+    ] = DigestFormat.text,
+) -> None:
+    """Today's digest for cron: promises due, stale customers, referrals to thank.
+
+    Prints nothing (exit 0) when there is nothing to do, so cron sends no mail.
+
+    Example (crontab): 0 8 * * 1-5 /usr/local/bin/followup remind
+    """
+    digest = build_digest(store(ctx), config.today(), days, limit)
+    if digest.empty and not always:
+        return
+    if output is DigestFormat.json:
+        render.json_document(views.digest_object(digest))
+        return
+    for line in views.digest_lines(digest, markdown=output is DigestFormat.markdown):
+        sys.stdout.write(views.fit(render.neutralise(line), DIGEST_WIDTH) + "\n")

@@ -1,0 +1,35 @@
+"""Cadence by tag: how often customers with a tag should hear from you (vip: every 14 days).
+
+A customer's own cadence wins, then the shortest among their tags, then `due --days`.
+"""
+
+from followup_cli.errors import InvalidInputError, NotFoundError
+from followup_cli.services import fields
+from followup_cli.store import Store
+
+
+def _one_tag(tag: str) -> str:
+    tags = fields.clean_tags([tag])
+    if len(tags) != 1:
+        raise InvalidInputError(f"{tag!r} is not one tag")
+    return tags[0]
+
+
+def set_cadence(store: Store, tag: str, days: int) -> tuple[str, int]:
+    tag = _one_tag(tag)
+    days = fields.clean_cadence(days)
+    with store.transaction():
+        store.set_tag_cadence(tag, days)
+    return tag, days
+
+
+def clear_cadence(store: Store, tag: str) -> str:
+    tag = _one_tag(tag)
+    with store.transaction():
+        if not store.clear_tag_cadence(tag):
+            raise NotFoundError(f"the tag {tag!r} has no cadence; `followup cadence` lists them")
+    return tag
+
+
+def list_cadences(store: Store) -> list[tuple[str, int]]:
+    return sorted(store.tag_cadences().items())

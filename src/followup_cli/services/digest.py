@@ -1,0 +1,41 @@
+"""The daily digest behind `remind`: what to do today, in the order to do it.
+
+Promises first (overdue, then due today), then the stalest customers, then referrals of
+the past week not yet thanked. An empty digest means cron should stay silent.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from followup_cli.models import DueEntry, FollowUp, Referral
+from followup_cli.services.due import due_list
+from followup_cli.store import Store
+
+THANKS_WINDOW_DAYS = 7
+
+
+@dataclass(frozen=True)
+class Digest:
+    today: dt.date
+    overdue: list[FollowUp]
+    due_today: list[FollowUp]
+    stale: list[DueEntry]
+    to_thank: list[Referral]
+
+    @property
+    def empty(self) -> bool:
+        return not (self.overdue or self.due_today or self.stale or self.to_thank)
+
+
+def build_digest(store: Store, today: dt.date, days: int, limit: int) -> Digest:
+    promised = store.open_follow_ups_until(today)
+    overdue = [follow_up for follow_up in promised if follow_up.due_on < today]
+    due_today = [follow_up for follow_up in promised if follow_up.due_on == today]
+    promised_ids = {follow_up.customer_id for follow_up in promised}
+    stale_entries: list[DueEntry] = []
+    if limit:
+        # Ask for a few more: those already listed under a promise are not repeated.
+        stale = due_list(store, today, days, limit + len(promised_ids), promises=False)
+        stale_entries = [e for e in stale.entries if e.customer.id not in promised_ids][:limit]
+    since = today - dt.timedelta(days=THANKS_WINDOW_DAYS - 1)
+    return Digest(today, overdue, due_today, stale_entries, store.unthanked_referrals_since(since))
