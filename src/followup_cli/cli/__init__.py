@@ -5,6 +5,7 @@ from followup_cli.cli import (  # noqa: F401  (importing a module registers its 
     customers,
     followups,
     referrals,
+    safety,
     transfer,
 )
 from followup_cli.cli.app import app

@@ -7,6 +7,7 @@ sqlite-utils builds the tables; it is imported only when a migration actually ha
 
 import sqlite3
 from collections.abc import Callable
+from pathlib import Path
 
 from followup_cli.errors import DatabaseError
 
@@ -122,7 +123,17 @@ def ensure_current(connection: sqlite3.Connection, path: str) -> None:
             f"{path} was written by a newer followup (schema {version}, this one knows "
             f"{SCHEMA_VERSION}); upgrade followup to use it"
         )
+    if version > 0:  # there is data to lose: keep a copy of it as it was
+        _back_up_before_migrating(connection, Path(path), version)
     _migrate(connection, version)
+
+
+def _back_up_before_migrating(connection: sqlite3.Connection, path: Path, version: int) -> None:
+    from followup_cli import config
+    from followup_cli.store.backup import copy_database, default_backup_path
+
+    label = f"schema{version}"
+    copy_database(connection, default_backup_path(path, config.today(), label))
 
 
 def _migrate(connection: sqlite3.Connection, from_version: int) -> None:

@@ -1,0 +1,49 @@
+"""backup and restore: a consistent copy of the database, and putting one back."""
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from followup_cli import config, render
+from followup_cli.cli.app import app, store
+from followup_cli.errors import InvalidInputError
+from followup_cli.services import backup as service
+
+
+@app.command()
+def backup(
+    ctx: typer.Context,
+    path: Annotated[
+        Path | None, typer.Argument(help="Where (default: a dated file next to the database).")
+    ] = None,
+) -> None:
+    """Write a consistent copy of the database, even while others write to it.
+
+    Example: followup backup ~/backups/followup-$(date +%F).db
+    """
+    written = service.backup(store(ctx), path, config.today())
+    render.line(f"Backed up to {written}")
+
+
+@app.command()
+def restore(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(help="A backup made by `followup backup`.")],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask.")] = False,
+) -> None:
+    """Replace the database with a backup, after checking it and keeping the current one.
+
+    Example: followup restore followup-backup-2026-11-24.db --yes
+    """
+    if not path.is_file():
+        raise InvalidInputError(f"{path} is not a file; nothing was restored")
+    if not yes:
+        if not sys.stdin.isatty():
+            raise InvalidInputError("restoring needs --yes when not run at a terminal")
+        if not typer.confirm(f"Replace the database with {path}?", default=False):
+            render.error("nothing restored")
+            raise typer.Exit(1)
+    kept = service.restore(store(ctx), path, config.today())
+    render.line(f"Restored {path}; the previous database is kept as {kept}")

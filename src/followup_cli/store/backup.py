@@ -1,0 +1,84 @@
+"""Copies of the database through SQLite's online backup API: consistent even while other
+processes write, private (0600) from the first byte, and never left half-written."""
+
+import datetime as dt
+import os
+import sqlite3
+from pathlib import Path
+
+from followup_cli.errors import DatabaseError, InvalidInputError
+from followup_cli.store.connection import describe_sqlite_error
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def default_backup_path(database: Path, today: dt.date, label: str = "backup") -> Path:
+    """`followup-backup-2026-11-24.db` next to the database; -2, -3... when taken already."""
+    stem = f"{database.stem}-{label}-{today.isoformat()}"
+    candidate = database.with_name(f"{stem}.db")
+    number = 2
+    while candidate.exists():
+        candidate = database.with_name(f"{stem}-{number}.db")
+        number += 1
+    return candidate
+
+
+def copy_database(source: sqlite3.Connection, target: Path) -> None:
+    """Write a consistent copy of `source` to `target` (a new file, mode 0600)."""
+    if target.exists():
+        raise InvalidInputError(f"{target} exists already; choose another path")
+    if not target.parent.is_dir():
+        raise InvalidInputError(f"the directory {target.parent} does not exist")
+    partial = target.with_name(f".{target.name}.partial")
+    try:
+        descriptor = os.open(partial, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        os.close(descriptor)
+        copy = sqlite3.connect(partial)
+        try:
+            source.backup(copy)
+            copy.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            copy.close()
+        partial.replace(target)
+    except OSError as error:
+        raise DatabaseError(f"cannot write {target}: {error.strerror}") from None
+    except sqlite3.Error as error:
+        raise DatabaseError(describe_sqlite_error(error, target)) from None
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def open_backup_for_restore(path: Path, newest_schema: int) -> sqlite3.Connection:
+    """The backup, read-only, after checking that it is a sound followup database."""
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except OSError as error:
+        raise InvalidInputError(f"cannot read {path}: {error.strerror}") from None
+    if header != SQLITE_HEADER:
+        raise InvalidInputError(f"{path} is not an SQLite database; nothing was restored")
+    try:
+        backup = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        verdict = backup.execute("PRAGMA integrity_check").fetchone()[0]
+        version = backup.execute("PRAGMA user_version").fetchone()[0]
+        tables = {row[0] for row in backup.execute("SELECT name FROM sqlite_master")}
+    except sqlite3.Error as error:
+        raise InvalidInputError(
+            f"{path} cannot be read as a database ({error}); nothing was restored"
+        ) from None
+    if verdict != "ok":
+        backup.close()
+        raise InvalidInputError(f"{path} is damaged ({verdict}); nothing was restored")
+    if not {"customers", "touchpoints"} <= tables or version < 1:
+        backup.close()
+        raise InvalidInputError(f"{path} is not a followup database; nothing was restored")
+    if version > newest_schema:
+        backup.close()
+        raise InvalidInputError(
+            f"{path} was written by a newer followup (schema {version}); upgrade followup first"
+        )
+    return backup
+
+
+def restore_into(backup: sqlite3.Connection, live: sqlite3.Connection) -> None:
+    backup.backup(live)
