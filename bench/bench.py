@@ -242,6 +242,8 @@ def main() -> None:
         ("followup show 4242", [FOLLOWUP, "--db", "{db}", "show", "4242"]),
         ("followup remind", [FOLLOWUP, "--db", "{db}", "remind"]),
         ("followup agenda --days 30", [FOLLOWUP, "--db", "{db}", "agenda", "--days", "30"]),
+        ("followup stats", [FOLLOWUP, "--db", "{db}", "stats"]),
+        ("followup pitch", [FOLLOWUP, "--db", "{db}", "pitch"]),
         (
             "followup list --search 'Customer 00424'",
             [FOLLOWUP, "--db", "{db}", "list", "--search", "Customer 00424"],

@@ -124,3 +124,45 @@ def progress_bar(label: str, total: int | None, minimum_bytes: int) -> Iterator:
     ) as progress:
         task = progress.add_task(label, total=total)
         yield lambda position, _total: progress.update(task, completed=position)
+
+
+_BARS = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(values: list[int]) -> str:
+    """A week per character, scaled to the largest: trends read faster than tables."""
+    top = max(values, default=0)
+    if not top:
+        return _BARS[0] * len(values)
+    return "".join(
+        " " if value == 0 else _BARS[min(len(_BARS) - 1, value * len(_BARS) // (top + 1))]
+        for value in values
+    )
+
+
+def tree(roots: list, label) -> None:
+    """Nested nodes (with `.referred` children): a Rich tree at a terminal, indented lines
+    in a pipe. `label(node)` says what each line shows."""
+    if not use_rich():
+
+        def walk(node, depth: int) -> None:
+            line("  " * depth + label(node))
+            for child in node.referred:
+                walk(child, depth + 1)
+
+        for root in roots:
+            walk(root, 0)
+        return
+    from rich.console import Console
+    from rich.tree import Tree
+
+    console = Console(highlight=False)
+    for root in roots:
+        top = Tree(_escape_markup(neutralise(label(root))))
+
+        def grow(branch, node) -> None:
+            for child in node.referred:
+                grow(branch.add(_escape_markup(neutralise(label(child)))), child)
+
+        grow(top, root)
+        console.print(top)

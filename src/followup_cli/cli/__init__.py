@@ -4,6 +4,7 @@ from followup_cli.cli import (  # noqa: F401  (importing a module registers its 
     activity,
     customers,
     followups,
+    insights,
     referrals,
     safety,
     transfer,

@@ -7,7 +7,14 @@ import typer
 from followup_cli import config, render, views
 from followup_cli.cli.app import FormatOption, TableFormat, app, emit, store
 from followup_cli.cli.customers import CustomerArgument
+from followup_cli.errors import InvalidInputError
 from followup_cli.services.referrals import ReferredPerson, list_referrals, record_referral
+
+
+def _tree_label(node) -> str:
+    when = f", referred {node.date}" if node.date else ""
+    again = " (shown above)" if node.repeated else ""
+    return f"{node.name} ({node.status}{when}){again}"
 
 
 @app.command()
@@ -47,11 +54,25 @@ def referrals(
     from_: Annotated[
         str | None, typer.Option("--from", metavar="CUSTOMER", help="Only this referrer's.")
     ] = None,
+    tree: Annotated[
+        bool, typer.Option("--tree", help="Show the chains: who referred whom, in turn.")
+    ] = False,
     output: FormatOption = TableFormat.table,
 ) -> None:
-    """List referrals, newest first.
+    """List referrals, newest first; --tree shows the referral chains.
 
     Example: followup referrals --from ana --format json
     """
+    if tree:
+        from followup_cli.services.referral_tree import referral_forest
+
+        forest = referral_forest(store(ctx), from_)
+        if output is TableFormat.json:
+            render.json_document([root.as_json() for root in forest])
+        elif output is TableFormat.csv:
+            raise InvalidInputError("--tree prints a tree or json, not csv")
+        else:
+            render.tree(forest, _tree_label)
+        return
     found = list_referrals(store(ctx), from_)
     emit([views.referral_object(r) for r in found], views.REFERRAL_COLUMNS, output)

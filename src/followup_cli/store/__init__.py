@@ -13,12 +13,20 @@ from followup_cli.errors import DatabaseError
 from followup_cli.store.activity import ActivityQueries
 from followup_cli.store.connection import connect, describe_sqlite_error, prepare_location
 from followup_cli.store.customers import CustomerQueries, TagCadenceQueries
+from followup_cli.store.insights import InsightQueries
 from followup_cli.store.migrations import ensure_current
 from followup_cli.store.referrals import ReferralQueries
 from followup_cli.store.transfer import TransferQueries
 
 
-class Store(CustomerQueries, TagCadenceQueries, ActivityQueries, ReferralQueries, TransferQueries):
+class Store(
+    CustomerQueries,
+    TagCadenceQueries,
+    ActivityQueries,
+    ReferralQueries,
+    TransferQueries,
+    InsightQueries,
+):
     def __init__(self, connection: sqlite3.Connection, path: Path):
         self.connection = connection
         self.path = path

@@ -89,6 +89,12 @@ def _create_core_tables(db) -> None:
         {"tag": str, "cadence_days": int}, pk="tag", not_null={"cadence_days"}
     )
     db["touchpoints"].create_index(["customer_id", "date"])
+    # Covering indexes for `stats`: contacts and counts by date range, and sales per customer.
+    db["touchpoints"].create_index(["date", "kind", "customer_id"])
+    db.execute(
+        "CREATE INDEX touchpoints_sales ON touchpoints(customer_id, date, amount) "
+        "WHERE kind = 'sale'"
+    )
     db["followups"].create_index(["done_on", "due_on"])
     db["followups"].create_index(["customer_id", "done_on"])
     db["referrals"].create_index(["referrer_id", "referred_id"], unique=True)

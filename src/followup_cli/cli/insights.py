@@ -1,0 +1,111 @@
+"""stats and pitch: the numbers that make the case for existing customers."""
+
+from typing import Annotated
+
+import typer
+
+from followup_cli import config, render
+from followup_cli.cli.app import (
+    DetailFormat,
+    DetailFormatOption,
+    FormatOption,
+    TableFormat,
+    app,
+    emit,
+    store,
+)
+from followup_cli.dates import parse_when
+
+
+def _percent(fraction: float) -> str:
+    return f"{fraction * 100:.1f}%"
+
+
+@app.command()
+def stats(
+    ctx: typer.Context,
+    as_of: Annotated[
+        str | None, typer.Option(metavar="DATE", help="Figures as of this date (default today).")
+    ] = None,
+    months: Annotated[int, typer.Option(help="The period: this many months up to --as-of.")] = 12,
+    output: DetailFormatOption = DetailFormat.table,
+) -> None:
+    """Coverage, the referral baseline, repeat sales and who is at risk.
+
+    Example: followup stats --months 6
+    """
+    from followup_cli.services.stats import compute_stats
+
+    today = config.today()
+    day = parse_when(as_of, today, "past", config.date_order()) if as_of else today
+    figures = compute_stats(store(ctx), day, months, today)
+    if output is DetailFormat.json:
+        render.json_document(figures.as_json())
+        return
+    render.heading(f"followup stats, {figures.period_start} to {figures.as_of}")
+    by_status = ", ".join(
+        f"{count} {status}" for status, count in figures.customers_by_status.items()
+    )
+    render.line(f"customers: {by_status or 'none'}; joined {figures.joined}, lost {figures.lost}")
+    render.line(
+        f"coverage: {_percent(figures.coverage)} ({figures.covered} of "
+        f"{figures.active_customers} active customers within their cadence)"
+    )
+    weekly = [point["coverage"] for point in figures.coverage_by_week]
+    render.line("coverage, last 12 weeks: " + " ".join(f"{value * 100:.0f}%" for value in weekly))
+    render.line(
+        f"referral rate: {_percent(figures.referral_rate)} ({figures.referrers} of "
+        f"{figures.active_customers} active customers referred someone); "
+        f"{figures.referrals} referrals, {figures.referred_became_customers} became customers"
+    )
+    monthly = [month["referrals"] for month in figures.referrals_by_month]
+    render.line(f"referrals by month: {render.sparkline(monthly)} {' '.join(map(str, monthly))}")
+    if figures.top_referrers:
+        render.line(
+            "top referrers: "
+            + ", ".join(f"{item['name']} ({item['referrals']})" for item in figures.top_referrers)
+        )
+    render.line(
+        f"sales: {figures.sales_total:g} in {figures.sales_count} sales; "
+        f"{figures.sales_per_active_customer:g} per active customer, "
+        f"{figures.sales_per_buyer:g} per buyer; repeat {_percent(figures.repeat_sales_share)}, "
+        f"first purchases {_percent(1 - figures.repeat_sales_share if figures.sales_total else 0)}"
+    )
+    render.line(f"at risk (silent over twice their cadence): {figures.at_risk}")
+    for item in figures.at_risk_top:
+        render.line(
+            f"  {item['name']}: {item['days_silent']} days (cadence {item['cadence_days']})"
+        )
+    if figures.touchpoints_by_week:
+        render.line(f"touchpoints per week since {figures.week_starts[0]}:")
+        width = max(len(kind) for kind in figures.touchpoints_by_week)
+        for kind, counts in figures.touchpoints_by_week.items():
+            render.line(f"  {kind:<{width}} {render.sparkline(counts)} {sum(counts)}")
+
+
+@app.command()
+def pitch(
+    ctx: typer.Context,
+    tag: Annotated[str | None, typer.Option("--tag", "-t", help="Only this tag.")] = None,
+    exclude_tag: Annotated[str | None, typer.Option(help="Leave out this tag.")] = None,
+    limit: Annotated[int, typer.Option("--limit", "-l", help="At most this many (0: all).")] = 20,
+    output: FormatOption = TableFormat.table,
+) -> None:
+    """Whom to offer something new first: the warmest active customers, with the reason.
+
+    Example: followup pitch --tag wholesale --limit 10
+    """
+    from followup_cli.services.pitch import pitch_list
+
+    ranked = pitch_list(store(ctx), config.today(), limit, tag, exclude_tag)
+    objects = [
+        {
+            "id": p.customer_id,
+            "name": p.name,
+            "score": p.score,
+            "last_contact": p.last_contact,
+            "reason": p.reason,
+        }
+        for p in ranked
+    ]
+    emit(objects, ["id", "name", "score", "last_contact", "reason"], output)
