@@ -31,6 +31,7 @@ CUSTOMER_FIELD_NAMES = frozenset(
         "last_contact",
         "profile_url",
         "title",
+        "lifecycle",
     }
 )
 TOUCHPOINT_FIELD_NAMES = frozenset({"customer", "email", "date", "kind", "note", "amount"})
@@ -198,9 +199,12 @@ def customer_record(
     phones = get("phone")
     if phones and len(phones) > 1:
         notes = [*notes, "Other phones: " + ", ".join(phones[1:])]
-    if "title" in values or "profile_url" in values:
+    if "title" in values or "profile_url" in values or "lifecycle" in values:
         extra = {**extra, **{label: values[label][0] for label in _EXTRA_FIELDS if label in values}}
     status, cadence, last_contact = get("status"), get("cadence_days"), get("last_contact")
+    if not status and "lifecycle" in values:  # a CRM's stage: used when it says, else kept
+        stage = _STATUS_WORDS.get(re.sub(r"[^a-z ]", "", values["lifecycle"][0].lower()))
+        status = [stage] if stage else None
     return CustomerRecord(
         " ".join(name.split()) if "  " in name else name,
         emails[0] if emails else None,
@@ -210,12 +214,18 @@ def customer_record(
         "\n".join(notes) or None,
         _status(status[0]) if status else None,
         _cadence(cadence[0]) if cadence else None,
-        _date(last_contact[0], date_orders.get("last_contact")) if last_contact else None,
+        _latest(last_contact, date_orders.get("last_contact")) if last_contact else None,
         extra,
     )
 
 
-_EXTRA_FIELDS = ("title", "profile_url")
+_EXTRA_FIELDS = ("title", "profile_url", "lifecycle")
+
+
+def _latest(cells: list[str], order: str | None) -> dt.date | None:
+    """The most recent of a row's "last contacted" dates (HubSpot has two such columns)."""
+    dates = [day for day in (_date(cell, order) for cell in cells) if day]
+    return max(dates) if dates else None
 
 
 def _first(cells: list[str] | None) -> str | None:
@@ -252,7 +262,7 @@ def _tags(cells: list[str]) -> tuple[str, ...]:
     for cell in cells:
         for part in re.split(r":::|[,;]", cell):
             tag = part.strip().lstrip("*").strip().lower()
-            if tag and tag not in ("mycontacts", "starred") and tag not in tags:
+            if tag and tag.replace(" ", "") not in ("mycontacts", "starred") and tag not in tags:
                 tags.append(tag)
     return tuple(tags)
 

@@ -103,6 +103,8 @@ def import_csv(
             with open_csv(
                 data, options.encoding, options.delimiter, headers.detect_preamble
             ) as csv_source:
+                if kind == "customers":
+                    known = headers.customer_fields_for(csv_source.header)
                 columns = map_columns(
                     csv_source.header,
                     known,
@@ -180,6 +182,8 @@ def _date_orders(
     that parses only the cells of date columns, and only when there are any.
     """
     with open_csv(data, options.encoding, options.delimiter, headers.detect_preamble) as source:
+        if known is headers.CUSTOMER_FIELDS:
+            known = headers.customer_fields_for(source.header)
         columns = map_columns(
             source.header, known, allowed, list(options.maps), headers.normalize_header
         )
@@ -210,6 +214,9 @@ class _Importer:
 
     def take(self, line: int, cells: list[str]) -> None:
         self.line = line
+        if headers.is_footer_row(cells):  # a report's totals and copyright lines
+            self.report.skipped += 1
+            return
         try:
             self.take_values(cell_values(cells, self.columns), cells)
         except RowSkipped:

@@ -1,0 +1,88 @@
+"""The real export files of other tools, as tests/data/README.md describes them."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+DATA = Path(__file__).parent / "data"
+
+
+def imported(cli, name: str) -> dict:
+    result = cli("import", "customers", str(DATA / name), "--format", "json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def customer(cli, reference: str) -> dict:
+    return json.loads(cli.ok("show", reference, "--format", "json"))
+
+
+@pytest.mark.parametrize(
+    ("name", "created", "skipped"),
+    [
+        ("google_contacts.csv", 3, 1),
+        ("google_contacts_legacy.csv", 2, 0),
+        ("outlook_desktop.csv", 2, 0),
+        ("outlook_com.csv", 2, 0),
+        ("hubspot_contacts.csv", 3, 0),
+        ("salesforce_report.csv", 3, 3),
+        ("pipedrive_persons.csv", 2, 0),
+        ("linkedin_connections.csv", 2, 1),
+    ],
+)
+def test_each_export_imports_and_reimports_unchanged(cli, name, created, skipped):
+    report = imported(cli, name)
+    assert (report["created"], report["skipped"], report["rejected"]) == (created, skipped, 0)
+    again = imported(cli, name)
+    assert (again["created"], again["updated"], again["unchanged"]) == (0, 0, created)
+
+
+def test_google_names_labels_and_several_addresses(cli):
+    imported(cli, "google_contacts.csv")
+    ana = customer(cli, "ana@alpha.example")
+    assert ana["name"] == "Ana Maria Alpha"
+    assert ana["tags"] == ["vip", "bakeries"]  # "* myContacts" is Google's, not yours
+    assert ana["notes"].endswith("Other emails: ana.alpha@mail.example, ana@home.example")
+    assert customer(cli, "beta tools")["company"] == "Beta Tools GmbH"  # named after company
+    imported(cli, "google_contacts_legacy.csv")
+    assert customer(cli, "dmitri")["tags"] == ["wholesale"]
+
+
+def test_outlook_exchange_paths_cp1252_and_placeholder_dates(cli):
+    imported(cli, "outlook_desktop.csv")
+    zoe = customer(cli, "zoe@mueller.example")
+    assert zoe["name"] == "Zoë Müller" and zoe["company"] == "Müller & Söhne"
+    assert "/o=ExchangeLabs" in zoe["notes"]
+    assert zoe["tags"] == ["key customer", "munich"]
+    imported(cli, "outlook_com.csv")
+    assert customer(cli, "hana")["notes"] == "Other emails: hana.h@mail.example"
+
+
+def test_crm_last_contact_makes_due_right_from_day_one(cli):
+    imported(cli, "hubspot_contacts.csv")
+    imported(cli, "salesforce_report.csv")
+    imported(cli, "pipedrive_persons.csv")
+    ivo = customer(cli, "ivo")
+    assert ivo["last_contact"] == "2026-10-01"  # the later of Last Activity / Last Contacted
+    assert ivo["touchpoints"][0]["kind"] == "imported"
+    assert customer(cli, "lena")["last_contact"] == "2026-10-28"  # 10/28/2026 decides mdy
+    assert customer(cli, "mo")["last_contact"] == "2026-09-03"
+    assert customer(cli, "omar")["tags"] == ["hot lead", "wholesale"]
+    assert customer(cli, "jana")["status"] == "prospect"  # lifecycle stage "lead"
+    due = {row["name"]: row["days_since"] for row in json.loads(cli.ok("due", "-f", "json"))}
+    assert due["Ivo Ilic"] == 52 and due["Mo Meyer"] == 80
+    assert "Lena Lang" not in due  # 25 days: within 30
+
+
+def test_linkedin_preamble_and_hidden_profiles(cli):
+    report = imported(cli, "linkedin_connections.csv")
+    assert report["unmapped_columns"] == ["Connected On"]
+    rafa = customer(cli, "rafa")
+    assert rafa["email"] is None and rafa["company"] == "Ruiz Consulting"
+
+
+def test_salesforce_footer_is_not_a_customer(cli):
+    imported(cli, "salesforce_report.csv")
+    names = [c["name"] for c in json.loads(cli.ok("list", "--format", "json"))]
+    assert names == ["Lena Lang", "Mo Meyer", "Nia Nowak"]
