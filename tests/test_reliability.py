@@ -152,6 +152,24 @@ def test_an_import_killed_at_random_points_leaves_none_or_all(cli, database, tmp
     assert cli.ok("list", "--status", "customer", "--format", "csv").count("\n") == expected + 1
 
 
+def test_ctrl_c_during_an_import_changes_nothing(cli, database, tmp_path):
+    cli.ok("add", "Ana Alpha")
+    rows = write_csv(tmp_path / "rows.csv", 200_000)
+    importer = subprocess.Popen(
+        [str(Path(sys.executable).with_name("followup")), "import", "customers", str(rows)],
+        env=env_for(database),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    _wait_for_write_lock(database, importer)
+    importer.send_signal(signal.SIGINT)
+    assert importer.wait(timeout=60) == 130
+    assert "interrupted; nothing was changed" in importer.stderr.read()
+    assert count(database, "customers") == 1
+    assert integrity(database) == "ok"
+
+
 def test_backup_while_writing_is_consistent_and_private(cli, database, tmp_path):
     cli.ok("add", "Ana Alpha")
     writer = subprocess.Popen(

@@ -86,3 +86,49 @@ def test_salesforce_footer_is_not_a_customer(cli):
     imported(cli, "salesforce_report.csv")
     names = [c["name"] for c in json.loads(cli.ok("list", "--format", "json"))]
     assert names == ["Lena Lang", "Mo Meyer", "Nia Nowak"]
+
+
+def test_the_example_crm_script(tmp_path, followup_executable):
+    """examples/import-crm.sh as a shell script runs it: dry run, import, due list."""
+    import os
+    import subprocess
+
+    script = Path(__file__).parent.parent / "examples" / "import-crm.sh"
+    env = {
+        "PATH": f"{Path(followup_executable).parent}:/usr/bin:/bin",
+        "FOLLOWUP_DB": str(tmp_path / "crm.db"),
+        "FOLLOWUP_TODAY": "2026-11-24",
+        "HOME": os.environ.get("HOME", str(tmp_path)),
+    }
+    result = subprocess.run(
+        ["sh", str(script), str(DATA / "hubspot_contacts.csv")],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = [line for line in result.stdout.splitlines() if not line.startswith("kept as")]
+    assert lines[0].startswith("dry run, nothing written: 3 created")
+    assert lines[1].startswith("imported customers: 3 created")
+    assert lines[2].split("\t")[:2] == ["id", "name"]
+    assert [line.split("\t")[1] for line in lines[3:]] == ["Kai", "Ivo Ilic"]
+
+
+def test_formula_payloads_survive_import_and_are_guarded_on_export(cli, tmp_path):
+    payloads = tmp_path / "payloads.csv"
+    payloads.write_text(
+        "name,email,notes\n"
+        '"=HYPERLINK(""http://evil.example"",""x"")",evil@example.com,"@SUM(1+1)"\n'
+        "+cmd|' /C calc'!A0,calc@example.com,-2+3\n",
+        encoding="utf-8",
+    )
+    cli.ok("import", "customers", str(payloads))
+    stored = json.loads(cli.ok("list", "--format", "json"))
+    assert {c["name"] for c in stored} == {
+        '=HYPERLINK("http://evil.example","x")',
+        "+cmd|' /C calc'!A0",
+    }
+    exported = cli.ok("export", "customers")
+    assert "\n'=HYPERLINK" in exported.replace('"', "") or "'=HYPERLINK" in exported
+    assert "'+cmd" in exported and "'@SUM" in exported and "'-2+3" in exported

@@ -62,6 +62,8 @@ class FollowupGroup(TyperGroup):
                 "rerun with FOLLOWUP_DEBUG=1 to see the traceback"
             )
             sys.exit(EXIT_USER_ERROR)
+        if result == EXIT_INTERRUPTED:  # Typer turns Ctrl-C into this code itself
+            render.error("interrupted; nothing was changed")
         sys.exit(result if isinstance(result, int) else 0)
 
 
