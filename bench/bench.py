@@ -136,16 +136,26 @@ def write_customer_csv(path: Path, rows: int) -> Path:
     return path
 
 
-def timed_once(args: list[str], env: dict, stdin=None) -> tuple[float, float]:
-    """Wall ms and the peak RSS in MB of one child process."""
-    import resource
+_PEAK_RSS = (
+    "import resource, subprocess, sys\n"
+    "subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL)\n"
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+)
 
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+
+def timed_once(args: list[str], env: dict) -> tuple[float, float]:
+    """Wall ms and the peak RSS in MB of one command, measured through a fresh parent so
+    that no earlier child's peak is counted."""
     started = time.perf_counter()
-    subprocess.run(args, check=True, stdout=subprocess.DEVNULL, env=env, stdin=stdin)
+    result = subprocess.run(
+        [sys.executable, "-c", _PEAK_RSS, *args],
+        check=True,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     elapsed = (time.perf_counter() - started) * 1000
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return elapsed, max(peak, before) / 1024
+    return elapsed, int(result.stdout.strip()) / 1024
 
 
 def bench_import(env: dict, runs: int, with_million: bool) -> None:

@@ -186,6 +186,8 @@ _FOOTER = re.compile(
 
 
 def is_footer_row(cells: list[str]) -> bool:
-    """Salesforce report footers: one filled cell saying totals, copyright or who ran it."""
-    filled = [cell.strip() for cell in cells if cell.strip()]
-    return len(filled) == 1 and bool(_FOOTER.fullmatch(filled[0]))
+    """Salesforce report footers: the first cell alone, saying totals, copyright or who ran
+    it. Checked on every row of every import, so the common case returns at `any`."""
+    if not cells or any(cells[1:]) or not cells[0]:
+        return False
+    return bool(_FOOTER.fullmatch(cells[0].strip()))
