@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from itertools import islice
 
 from followup_cli.errors import InvalidInputError
-from followup_cli.models import DEFAULT_CADENCE_DAYS, Customer, DueEntry
+from followup_cli.models import DEFAULT_CADENCE_DAYS, IMPORTED_KIND, Customer, DueEntry
 from followup_cli.services import fields
 from followup_cli.store import Store
 
@@ -72,10 +72,9 @@ def due_list(
         if days_since is None:
             reason = "never contacted"
         else:
-            reason = (
-                f"{_days(days_since)} since last {customer.last_contact_kind or 'contact'} "
-                f"({source} {cadence} days)"
-            )
+            kind = customer.last_contact_kind
+            last = "contact (imported)" if kind in (None, IMPORTED_KIND) else kind
+            reason = f"{_days(days_since)} since last {last} ({source} {cadence} days)"
         entries.append(DueEntry(customer, days_since, cadence, reason))
     return DueList(list(islice(entries, limit or None)), left_out)
 
