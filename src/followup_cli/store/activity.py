@@ -30,10 +30,8 @@ class ActivityQueries:
         amount: float | None,
         created_at: str,
     ) -> int:
-        cursor = self.connection.execute(
-            "INSERT INTO touchpoints (customer_id, date, kind, note, amount, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            (customer_id, date.isoformat(), kind, note, amount, created_at),
+        touchpoint_id = self.add_touchpoint_quietly(
+            customer_id, date, kind, note, amount, created_at
         )
         if kind in CONTACT_KINDS:
             self.connection.execute(
@@ -46,6 +44,24 @@ class ActivityQueries:
                 "UPDATE customers SET sales_total = sales_total + ? WHERE id = ?",
                 (amount, customer_id),
             )
+        return touchpoint_id
+
+    def add_touchpoint_quietly(
+        self,
+        customer_id: int,
+        date: dt.date,
+        kind: str,
+        note: str | None,
+        amount: float | None,
+        created_at: str,
+    ) -> int:
+        """Insert without touching the summary columns (imports call refresh_contact_summary
+        once at the end instead of once a row)."""
+        cursor = self.connection.execute(
+            "INSERT INTO touchpoints (customer_id, date, kind, note, amount, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (customer_id, date.isoformat(), kind, note, amount, created_at),
+        )
         return cursor.lastrowid
 
     def refresh_contact_summary(self, customer_ids: Iterable[int]) -> None:

@@ -94,22 +94,6 @@ class TransferQueries:
         ).fetchone()
         return row is not None
 
-    def add_touchpoint_quietly(
-        self,
-        customer_id: int,
-        date: dt.date,
-        kind: str,
-        note: str | None,
-        amount: float | None,
-        created_at: str,
-    ) -> None:
-        """Insert without touching the summary columns: refresh_contact_summary follows."""
-        self.connection.execute(
-            "INSERT INTO touchpoints (customer_id, date, kind, note, amount, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            (customer_id, date.isoformat(), kind, note, amount, created_at),
-        )
-
     def close_fulfilled_follow_ups(self, customer_ids: Iterable[int]) -> None:
         """Follow-ups due on or before a customer's (new) last contact are done."""
         self.connection.executemany(
