@@ -255,9 +255,17 @@ def _addresses(cells: list[str]) -> tuple[list[str], list[str]]:
 
 def _tags(cells: list[str]) -> tuple[str, ...]:
     """Comma- or semicolon-separated, Google's " ::: " too, without its "* myContacts"."""
-    if len(cells) == 1 and not any(mark in cells[0] for mark in (":::", ";", "*")):
-        parts = (part.strip().lower() for part in cells[0].split(","))
-        return tuple(dict.fromkeys(part for part in parts if part))
+    if len(cells) == 1:
+        cell = cells[0]
+        if ":::" not in cell and ";" not in cell and "*" not in cell:
+            if "," not in cell:
+                return (cell.lower(),)  # cells arrive stripped and non-empty
+            seen: dict[str, None] = {}
+            for part in cell.split(","):
+                tag = part.strip().lower()
+                if tag:
+                    seen[tag] = None
+            return tuple(seen)
     tags: list[str] = []
     for cell in cells:
         for part in re.split(r":::|[,;]", cell):
