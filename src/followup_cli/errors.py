@@ -3,7 +3,6 @@
 The CLI turns it into one line on stderr and its exit code; nothing below the CLI prints.
 """
 
-EXIT_OK = 0
 EXIT_USER_ERROR = 1
 EXIT_USAGE = 2
 

@@ -80,9 +80,6 @@ class ColumnMap:
     header: list[str]
     targets: list[str]  # the field of each column by position, "" when kept as extra
 
-    def columns_of(self, wanted: str) -> list[int]:
-        return [index for index, name in self.fields.items() if name == wanted]
-
 
 def map_columns(
     header: list[str],

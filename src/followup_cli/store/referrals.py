@@ -51,24 +51,6 @@ class ReferralQueries:
         )
         return [referral_from_row(row) for row in rows]
 
-    def top_referrers(self, limit: int) -> list[tuple[str, int]]:
-        rows = self.connection.execute(
-            "SELECT a.name, count(*) AS referred FROM referrals r JOIN customers a "
-            "ON a.id = r.referrer_id GROUP BY r.referrer_id ORDER BY referred DESC, "
-            "a.name COLLATE NOCASE LIMIT ?",
-            (limit,),
-        )
-        return list(rows)
-
-    def referrer_share(self) -> tuple[int, int]:
-        """(customers who referred someone, all customers with status customer)."""
-        row = self.connection.execute(
-            "SELECT (SELECT count(DISTINCT referrer_id) FROM referrals r JOIN customers a "
-            "ON a.id = r.referrer_id WHERE a.status = 'customer'), "
-            "(SELECT count(*) FROM customers WHERE status = 'customer')"
-        ).fetchone()
-        return row[0], row[1]
-
     def unthanked_referrals_since(self, first_day: dt.date) -> list[Referral]:
         rows = self.connection.execute(
             f"{_SELECT} WHERE r.thanked_on IS NULL AND r.date >= ? ORDER BY r.date, r.id",
