@@ -252,3 +252,15 @@ def test_duplicates_within_one_file_merge(cli, tmp_path):
     counts = report(cli, "customers", write(tmp_path, "d.csv", rows))
     assert (counts["created"], counts["updated"]) == (2, 2)
     assert [(c["name"], c["phone"]) for c in customers(cli)] == [("Ana A", "3"), ("Bob", "4")]
+
+
+def test_a_bad_byte_deep_in_the_file_is_reported_on_its_line(cli, tmp_path):
+    rows = "".join(f"Person {n},p{n}@example.com\n" for n in range(5000))
+    path = tmp_path / "late.csv"
+    path.write_bytes(b"name,email\n" + rows.encode() + b"Jos\xe9,jose@example.com\n")
+    result = cli.fails("import", "customers", str(path))
+    assert result.stderr.startswith("followup: line 5002: the text is not valid utf-8")
+    assert "--encoding cp1252" in result.stderr
+    assert customers(cli) == []
+    counts = report(cli, "customers", str(path), "--encoding", "cp1252")
+    assert counts["created"] == 5001

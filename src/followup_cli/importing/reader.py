@@ -12,6 +12,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 
 from followup_cli.errors import InvalidInputError
@@ -128,12 +129,7 @@ def open_csv(
         chosen_encoding = detect_encoding(sample, encoding)
         raw = _Replay(sample, stream)
         text = io.TextIOWrapper(io.BufferedReader(raw), encoding=chosen_encoding, newline="")
-        lines = _numbered_lines(text, chosen_encoding)
-        head = []
-        for line in lines:
-            head.append(line)
-            if len(head) >= PREAMBLE_LINES_CHECKED:
-                break
+        head = _first_lines(text)
         content = [line for line in head if line.strip()]
         if not content:
             raise InvalidInputError(f"{_label(source)} is empty: there is no header row")
@@ -142,13 +138,16 @@ def open_csv(
         while preamble < len(head) and not head[preamble].strip():
             preamble += 1
         chosen_delimiter = delimiter or sniff_delimiter(head[preamble])
-        reader = csv.reader(_chain(head[preamble:], lines), delimiter=chosen_delimiter)
+        # The rest is read by csv straight from the file: no Python code runs per line.
+        reader = csv.reader(chain(head[preamble:], text), delimiter=chosen_delimiter)
         try:
             header = next(reader)
         except StopIteration:
             raise InvalidInputError(f"{_label(source)} has no header row") from None
         except csv.Error as error:
             raise InvalidInputError(f"line {preamble + 1}: {error}") from None
+        except UnicodeDecodeError:
+            raise _Undecodable from None
         while header and not header[-1].strip():
             header.pop()  # trailing empty columns, as spreadsheets write them
         yield CsvSource(
@@ -160,6 +159,12 @@ def open_csv(
             size=size,
             position=lambda: raw.consumed,
         )
+    except _Undecodable:
+        line = _first_bad_line(source, chosen_encoding)
+        raise InvalidInputError(
+            f"line {line}: the text is not valid {chosen_encoding}; "
+            "try --encoding cp1252 or --encoding latin-1"
+        ) from None
     finally:
         stream.close()
 
@@ -168,25 +173,37 @@ def _label(source: str | bytes) -> str:
     return "standard input" if isinstance(source, bytes) else source
 
 
-def _numbered_lines(text, encoding: str) -> Iterator[str]:
-    number = 0
-    while True:
+def _first_lines(text) -> list[str]:
+    """The lines that may hold a preamble and the header, read before csv takes over."""
+    head: list[str] = []
+    while len(head) < PREAMBLE_LINES_CHECKED:
         try:
             line = text.readline()
         except UnicodeDecodeError:
-            raise InvalidInputError(
-                f"line {number + 1}: the text is not valid {encoding}; "
-                "try --encoding cp1252 or --encoding latin-1"
-            ) from None
+            raise _Undecodable from None
         if not line:
-            return
-        number += 1
-        yield line
+            break
+        head.append(line)
+    return head
 
 
-def _chain(first: list[str], rest: Iterator[str]) -> Iterator[str]:
-    yield from first
-    yield from rest
+class _Undecodable(Exception):
+    """Raised inside the reader; open_csv turns it into the message with the real line."""
+
+
+def _first_bad_line(source: str | bytes, encoding: str) -> int:
+    """Text decoders read ahead in blocks, so the line is found again in the raw bytes."""
+    stream, _ = read_input_bytes(source)
+    try:
+        decoder = codecs.getincrementaldecoder(encoding)()
+        for number, raw_line in enumerate(stream, start=1):
+            try:
+                decoder.decode(raw_line)
+            except UnicodeDecodeError:
+                return number
+        return 1
+    finally:
+        stream.close()
 
 
 def _records(reader, preamble: int) -> Iterator[tuple[int, list[str]]]:
@@ -199,6 +216,8 @@ def _records(reader, preamble: int) -> Iterator[tuple[int, list[str]]]:
             return
         except csv.Error as error:
             raise InvalidInputError(f"line {preamble + next_line}: {error}") from None
+        except UnicodeDecodeError:
+            raise _Undecodable from None
         start, next_line = next_line, reader.line_num + 1
         if cells:
             yield preamble + start, cells
