@@ -79,3 +79,13 @@ def test_as_of_and_months(cli):
     assert earlier["coverage_by_week"][-1]["coverage"] == 0.6667
     cli.fails("stats", "--months", "0")
     cli.fails("stats", "--as-of", "someday")
+
+
+def test_weeks_before_anyone_was_on_file_have_no_coverage(cli):
+    cli.ok("add", "Ana Alpha")
+    cli.ok("log", "ana")
+    weeks = json.loads(cli.ok("stats", "--format", "json"))["coverage_by_week"]
+    assert [week["coverage"] for week in weeks] == [None] * 11 + [1.0]
+    assert "coverage, last 12 weeks: - - - - - - - - - - - 100%" in cli.ok("stats")
+    assert "1 referral" not in cli.ok("stats") and "0 referrals" in cli.ok("stats")
+    cli.fails("stats", "--as-of", "tomorrow")

@@ -75,13 +75,17 @@ def parse_when(
     return _read_with_dateutil(text, phrase, today, direction)
 
 
-def parse_past(text: str, today: dt.date, date_order: str | None = None) -> dt.date:
+def parse_past(
+    text: str,
+    today: dt.date,
+    date_order: str | None = None,
+    why: str = "log what has happened, and promise what will with --next",
+) -> dt.date:
     """A date something happened on: refuses the future, since you log what has happened."""
     when = parse_when(text, today, "past", date_order)
     if when > today:
         raise InvalidInputError(
-            f"{text!r} is {when.isoformat()}, after today ({today.isoformat()}); "
-            "log what has happened, and promise what will with --next"
+            f"{text!r} is {when.isoformat()}, after today ({today.isoformat()}); {why}"
         )
     return when
 

@@ -14,7 +14,11 @@ from followup_cli.cli.app import (
     emit,
     store,
 )
-from followup_cli.dates import parse_when
+from followup_cli.dates import parse_past
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 def _percent(fraction: float) -> str:
@@ -37,7 +41,7 @@ def stats(
     from followup_cli.services.stats import compute_stats
 
     today = config.today()
-    day = parse_when(as_of, today, "past", config.date_order()) if as_of else today
+    day = parse_past(as_of, today, config.date_order(), "stats look back") if as_of else today
     figures = compute_stats(store(ctx), day, months, today)
     if output is DetailFormat.json:
         render.json_document(figures.as_json())
@@ -52,11 +56,13 @@ def stats(
         f"{figures.active_customers} active customers within their cadence)"
     )
     weekly = [point["coverage"] for point in figures.coverage_by_week]
-    render.line("coverage, last 12 weeks: " + " ".join(f"{value * 100:.0f}%" for value in weekly))
+    shown = ("-" if value is None else f"{value * 100:.0f}%" for value in weekly)
+    render.line("coverage, last 12 weeks: " + " ".join(shown))
     render.line(
         f"referral rate: {_percent(figures.referral_rate)} ({figures.referrers} of "
         f"{figures.active_customers} active customers referred someone); "
-        f"{figures.referrals} referrals, {figures.referred_became_customers} became customers"
+        f"{_count(figures.referrals, 'referral')}, "
+        f"{figures.referred_became_customers} became customers"
     )
     monthly = [month["referrals"] for month in figures.referrals_by_month]
     render.line(f"referrals by month: {render.sparkline(monthly)} {' '.join(map(str, monthly))}")
@@ -66,7 +72,7 @@ def stats(
             + ", ".join(f"{item['name']} ({item['referrals']})" for item in figures.top_referrers)
         )
     render.line(
-        f"sales: {figures.sales_total:g} in {figures.sales_count} sales; "
+        f"sales: {figures.sales_total:g} in {_count(figures.sales_count, 'sale')}; "
         f"{figures.sales_per_active_customer:g} per active customer, "
         f"{figures.sales_per_buyer:g} per buyer; repeat {_percent(figures.repeat_sales_share)}, "
         f"first purchases {_percent(1 - figures.repeat_sales_share if figures.sales_total else 0)}"

@@ -6,7 +6,8 @@ Definitions (the period is the `months` before `as_of`, as_of included):
   shortest tag cadence, then 30 days).
 - coverage at a day: the share of customers active now and already on file that day whose
   last contact on or before that day is at most their cadence old (never contacted: not
-  covered). Reported for as_of and for each of the 11 weeks before it.
+  covered). Reported for as_of and for each of the 11 weeks before it; null for a week when
+  no such customer was on file yet.
 - referral rate: active customers who referred someone in the period, over active customers.
   The month-by-month trend uses the same denominator.
 - repeat share: of the sales amount in the period, the part from a customer's second or later
@@ -121,7 +122,8 @@ def _coverage(store: Store, active: list[tuple], as_of: dt.date) -> tuple[list[d
             position = bisect.bisect_right(dates, end_text)
             if position and (week_end - dt.date.fromisoformat(dates[position - 1])).days <= cadence:
                 covered += 1
-        points.append({"week_ending": end_text, "coverage": _share(covered, on_file)})
+        share = _share(covered, on_file) if on_file else None  # nobody on file yet
+        points.append({"week_ending": end_text, "coverage": share})
         covered_now = covered
     return points, covered_now
 
