@@ -4,7 +4,8 @@ sales and who is at risk. Every figure is defined here once; table and JSON prin
 Definitions (the period is the `months` before `as_of`, as_of included):
 - active customers: status `customer` now; their cadence resolves as in `due` (own, then the
   shortest tag cadence, then 30 days).
-- coverage at a day: the share of customers active now and already on file that day whose
+- coverage at a day: the share of customers active now and already known that day (added,
+  or with a touchpoint dated, on or before it) whose
   last contact on or before that day is at most their cadence old (never contacted: not
   covered). Reported for as_of and for each of the 11 weeks before it; null for a week when
   no such customer was on file yet.
@@ -108,12 +109,17 @@ def _coverage(store: Store, active: list[tuple], as_of: dt.date) -> tuple[list[d
     contacts: dict[int, list[str]] = defaultdict(list)
     for customer_id, date in store.contact_dates(as_of, since):
         contacts[customer_id].append(date)
+    first_touch = store.first_touch_dates()
+    known_since = {
+        customer_id: min(created_on or "9999", first_touch.get(customer_id, "9999"))
+        for customer_id, _, created_on, _, _ in active
+    }
     points, covered_now = [], 0
     for week_end in week_ends:
         end_text = week_end.isoformat()
         on_file = covered = 0
-        for customer_id, _, created_on, cadence, _ in active:
-            if created_on and created_on > end_text:
+        for customer_id, _, _, cadence, _ in active:
+            if known_since[customer_id] > end_text:
                 continue
             on_file += 1
             dates = contacts.get(customer_id)

@@ -43,6 +43,15 @@ class InsightQueries:
             (until.isoformat(), since.isoformat()),
         ).fetchall()
 
+    def first_touch_dates(self) -> dict[int, str]:
+        """Each customer's earliest touchpoint: imported customers were known before the
+        day they were added."""
+        return dict(
+            self.connection.execute(
+                "SELECT customer_id, min(date) FROM touchpoints GROUP BY customer_id"
+            )
+        )
+
     def last_contacts_before(self, until: dt.date, today: dt.date) -> dict[int, str]:
         """Each customer's last contact on or before `until`: as of today that is the
         summary column followup keeps; for another day it is recomputed."""
