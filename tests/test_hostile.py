@@ -77,6 +77,8 @@ NASTY_TEXT = st.one_of(
             "ana@",
             "@",
             "#1",
+            "#²",  # a digit to str.isdigit, not to int()
+            "²",
             "0",
             "-1",
             "🙂",
@@ -101,8 +103,22 @@ def test_customer_references_never_crash_or_change_anything(cli, database, refer
         result = cli(*command)
         assert result.exit_code in (0, 1, 2), result.output
         assert "Traceback" not in result.output
+        assert "unexpected error" not in result.stderr
         if result.exit_code:
             assert result.stderr.startswith("followup: ") or "Usage" in result.stderr
+    assert snapshot(database) == before
+
+
+def test_digits_that_int_cannot_read_are_refused_cleanly(cli, database, tmp_path):
+    """ "²" passes str.isdigit() but not int(); each place that reads a number says so."""
+    cli.ok("add", "Ana Alpha")
+    before = snapshot(database)
+    cli.fails("show", "#²")
+    cli.fails("edit", "Ana Alpha", "--cadence", "²")
+    path = tmp_path / "c.csv"
+    path.write_text("name,cadence_days\nBo,²\n", encoding="utf-8")
+    result = cli.fails("import", "customers", str(path), lists_problems=True)
+    assert "line 2: cadence '²' is not a number of days" in result.stderr
     assert snapshot(database) == before
 
 

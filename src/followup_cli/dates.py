@@ -70,7 +70,7 @@ def parse_when(
     numeric = _NUMERIC.fullmatch(phrase)
     if numeric:
         return _read_numeric(phrase, numeric, date_order)
-    if phrase.isdigit():
+    if phrase.isascii() and phrase.isdigit():
         raise InvalidInputError(f"{text!r} is only a number; did you mean {phrase}d? {FORMS_HINT}")
     return _read_with_dateutil(text, phrase, today, direction)
 

@@ -286,7 +286,7 @@ def _status(text: str | None) -> str | None:
 def _cadence(text: str | None) -> int | None:
     if not text:
         return None
-    if not text.isdigit() or not 1 <= int(text) <= MAX_CADENCE_DAYS:
+    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= MAX_CADENCE_DAYS:
         raise RowRejected(f"cadence {text!r} is not a number of days from 1 to {MAX_CADENCE_DAYS}")
     return int(text)
 

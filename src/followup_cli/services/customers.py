@@ -21,11 +21,12 @@ def resolve_customer(store: Store, reference: str) -> Customer:
     text = (reference or "").strip()
     if not text:
         raise InvalidInputError("name a customer by id, email or name")
-    if text.lstrip("#").isdigit():
-        customer = store.customer_by_id(int(text.lstrip("#")))
+    number = text.lstrip("#")
+    if number.isascii() and number.isdigit():  # "²" is a digit to Python, but not to int()
+        customer = store.customer_by_id(int(number))
         if customer:
             return customer
-        raise NotFoundError(f"no customer has id {text.lstrip('#')}; see `followup list`")
+        raise NotFoundError(f"no customer has id {number}; see `followup list`")
     if "@" in text:
         customer = store.customer_by_email(text)
         if customer:
@@ -159,7 +160,7 @@ def parse_cadence(text: str) -> int | None:
     value = text.strip().lower()
     if value in ("default", "none", ""):
         return None
-    if not value.isdigit():
+    if not (value.isascii() and value.isdigit()):
         raise InvalidInputError(f"cadence {text!r} is not a number of days or 'default'")
     return fields.clean_cadence(int(value))
 

@@ -7,7 +7,9 @@ from followup_cli.models import STATUSES
 
 MAX_FIELD_LENGTH = 64 * 1024
 MAX_CADENCE_DAYS = 3650
-_EMAIL = re.compile(r"[^@\s,;<>\"]+@[^@\s,;<>\"]+\.[^@\s,;<>\".]+")
+# No NUL in any part, so that a column of addresses joined by NULs can be checked at once.
+EMAIL_PATTERN = r"[^@\s,;<>\"\x00]+@[^@\s,;<>\"\x00]+\.[^@\s,;<>\".\x00]+"
+_EMAIL = re.compile(EMAIL_PATTERN)
 
 
 def clean_text(value: str | None, label: str) -> str | None:
