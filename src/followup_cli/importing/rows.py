@@ -42,7 +42,7 @@ DATE_FIELDS = frozenset({"last_contact", "date"})
 IGNORE = "ignore"
 _ADDRESS_SEPARATORS = re.compile(r"\s*(?::::|[;,\s])\s*")
 _FORMULA_GUARD = re.compile(r"'(?=[=+\-@\t\r])")
-_STATUS_WORDS = {
+STATUS_WORDS = {
     "customer": "customer",
     "client": "customer",
     "evangelist": "customer",
@@ -200,7 +200,7 @@ def customer_record(
         extra = {**extra, **{label: values[label][0] for label in _EXTRA_FIELDS if label in values}}
     status, cadence, last_contact = get("status"), get("cadence_days"), get("last_contact")
     if not status and "lifecycle" in values:  # a CRM's stage: used when it says, else kept
-        stage = _STATUS_WORDS.get(re.sub(r"[^a-z ]", "", values["lifecycle"][0].lower()))
+        stage = STATUS_WORDS.get(re.sub(r"[^a-z ]", "", values["lifecycle"][0].lower()))
         status = [stage] if stage else None
     return CustomerRecord(
         " ".join(name.split()) if "  " in name else name,
@@ -275,7 +275,7 @@ def _tags(cells: list[str]) -> tuple[str, ...]:
 def _status(text: str | None) -> str | None:
     if not text:
         return None
-    status = _STATUS_WORDS.get(text.strip().lower()) or _STATUS_WORDS.get(
+    status = STATUS_WORDS.get(text.strip().lower()) or STATUS_WORDS.get(
         re.sub(r"[^a-z ]", "", text.lower())
     )
     if status is None:

@@ -3,7 +3,7 @@
 import datetime as dt
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from followup_cli.models import Customer
 from followup_cli.store.rows import CUSTOMER_COLUMNS, customer_from_row
@@ -96,7 +96,12 @@ class CustomerQueries:
 
     def insert_customers(self, rows: list[tuple]) -> None:
         """Many at once, each row in insert_customer's argument order (imports)."""
-        self.connection.executemany(_INSERT_CUSTOMER, map(_encode_customer_row, rows))
+        self.insert_customer_rows(map(_encode_customer_row, rows))
+
+    def insert_customer_rows(self, rows: Iterable[tuple]) -> None:
+        """Rows already as stored: name, email, phone, company, tags (JSON), notes, status,
+        cadence_days, extra (JSON), created_on, status_changed_on."""
+        self.connection.executemany(_INSERT_CUSTOMER, rows)
 
     def update_customer(self, customer_id: int, changes: dict) -> None:
         unknown = set(changes) - EDITABLE_COLUMNS

@@ -78,6 +78,15 @@ class TransferQueries:
         ).fetchone()
         return StoredCustomer(*row) if row else None
 
+    def customers_with_emails(self, email_keys: list[str]) -> dict[str, StoredCustomer]:
+        """Lower-cased email -> customer, for a chunk of an import in one query."""
+        rows = self.connection.execute(
+            f"SELECT lower(email), {_STORED_COLUMNS} FROM customers "
+            "WHERE lower(email) IN (SELECT value FROM json_each(?)) AND email IS NOT NULL",
+            (json.dumps(email_keys),),
+        )
+        return {row[0]: StoredCustomer(*row[1:]) for row in rows}
+
     def customers_with_exact_name(self, name: str) -> list[StoredCustomer]:
         rows = self.connection.execute(
             f"{_SELECT} WHERE name = ? COLLATE NOCASE ORDER BY id LIMIT 3", (name,)

@@ -1,0 +1,136 @@
+"""Plain customer rows, checked and converted a column at a time.
+
+Most customer files are plain: one name column, one email per row, no stray spaces, no
+vendor quirks. For those, per-row Python (a dict of values, a record, a dozen calls) is most
+of an import's time, so a chunk of rows is checked whole: each column joined into one string
+and matched with one regular expression, each conversion one list comprehension. A chunk
+that is not plain in every cell returns None and goes through rows.py row by row, which
+gives the same result for plain rows and handles, or rejects, everything else.
+"""
+
+import re
+from dataclasses import dataclass
+
+from followup_cli.importing.rows import STATUS_WORDS, ColumnMap
+from followup_cli.services.fields import EMAIL_PATTERN, MAX_CADENCE_DAYS, MAX_FIELD_LENGTH
+
+PLAIN_FIELDS = ("name", "email", "phone", "company", "tags", "notes", "status", "cadence_days")
+_EMAIL_COLUMN = re.compile(f"(?:{EMAIL_PATTERN})(?:\x00(?:{EMAIL_PATTERN}))*")
+# Tags that are lower-cased ASCII words with commas at most: no JSON escaping, no separators
+# other than commas, no Google ":::" or "* myContacts".
+_TAG_COLUMN = re.compile(r"[^\x00,\x20-\x7e]|[\"\\:;*]")
+
+
+@dataclass(frozen=True)
+class PlainLayout:
+    """Where each plain field sits in a row; imports with any other field are never plain."""
+
+    width: int
+    positions: dict[str, int]
+
+
+@dataclass(frozen=True)
+class PlainChunk:
+    """Per row, in PLAIN_FIELDS order, the values a CustomerRecord would hold: None where
+    the file leaves a field empty; tags already as stored JSON text."""
+
+    values: list[tuple]
+    email_keys: list[str]
+
+
+def plain_layout(columns: ColumnMap) -> PlainLayout | None:
+    if columns.unmapped:
+        return None  # their cells go to the customer's extra fields, row by row
+    positions: dict[str, int] = {}
+    for index, field in columns.fields.items():
+        if field not in PLAIN_FIELDS or field in positions:
+            return None
+        positions[field] = index
+    if "name" not in positions or "email" not in positions:
+        return None
+    return PlainLayout(len(columns.header), positions)
+
+
+class _NotPlain(Exception):
+    """Some cell needs rows.py: the chunk goes row by row."""
+
+
+def plain_chunk(rows: tuple[list[str], ...], layout: PlainLayout) -> PlainChunk | None:
+    try:
+        return _convert(rows, layout)
+    except _NotPlain:
+        return None
+
+
+def _convert(rows: tuple[list[str], ...], layout: PlainLayout) -> PlainChunk:
+    widths = set(map(len, rows))
+    if len(widths) != 1 or widths.pop() < layout.width:
+        raise _NotPlain
+    columns = list(zip(*rows, strict=True))
+    for column in columns:
+        joined = "\x00".join(column)
+        if joined.count("\x00") >= len(column) or max(map(len, column)) > MAX_FIELD_LENGTH:
+            raise _NotPlain  # a NUL byte or a huge cell: rows.py names the line
+        if "\x00'" in joined or joined.startswith("'") or tuple(map(str.strip, column)) != column:
+            raise _NotPlain  # a cell to trim, or our export's formula guard to drop
+    if any(any(column) for column in columns[layout.width :]):
+        raise _NotPlain  # cells beyond the header
+    where = layout.positions
+    names, emails = columns[where["name"]], columns[where["email"]]
+    if not all(names) or "  " in "\x00".join(names):
+        raise _NotPlain
+    if not _EMAIL_COLUMN.fullmatch("\x00".join(emails)):
+        raise _NotPlain
+    none = (None,) * len(rows)
+    converters = {
+        "phone": _optional,
+        "company": _optional,
+        "tags": _tags,
+        "notes": _optional,
+        "status": _statuses,
+        "cadence_days": _cadences,
+    }
+    converted = {
+        field: convert(columns[where[field]]) if field in where else none
+        for field, convert in converters.items()
+    }
+    return PlainChunk(
+        list(zip(names, emails, *converted.values(), strict=True)),
+        [email.lower() for email in emails],
+    )
+
+
+def _optional(cells: tuple[str, ...]) -> list[str | None]:
+    return [cell or None for cell in cells]
+
+
+def _tags(cells: tuple[str, ...]) -> list[str | None]:
+    if _TAG_COLUMN.search("\x00".join(cells)):
+        raise _NotPlain
+    return [
+        ('["' + cell.lower() + '"]' if "," not in cell else _comma_separated_tags(cell))
+        if cell
+        else None
+        for cell in cells
+    ]
+
+
+def _comma_separated_tags(cell: str) -> str | None:
+    tags = dict.fromkeys(tag for tag in (part.strip().lower() for part in cell.split(",")) if tag)
+    return '["' + '", "'.join(tags) + '"]' if tags else None
+
+
+def _statuses(cells: tuple[str, ...]) -> list[str | None]:
+    statuses = [STATUS_WORDS.get(cell.lower()) if cell else None for cell in cells]
+    if any(status is None and cell for status, cell in zip(statuses, cells, strict=True)):
+        raise _NotPlain  # a word only rows.py knows, or one it rejects with the reason
+    return statuses
+
+
+def _cadences(cells: tuple[str, ...]) -> list[int | None]:
+    if not all(cell.isascii() and cell.isdigit() for cell in cells if cell):
+        raise _NotPlain
+    cadences = [int(cell) if cell else None for cell in cells]
+    if any(days is not None and not 1 <= days <= MAX_CADENCE_DAYS for days in cadences):
+        raise _NotPlain
+    return cadences
