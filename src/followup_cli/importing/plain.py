@@ -14,11 +14,10 @@ from dataclasses import dataclass
 from followup_cli.importing.rows import STATUS_WORDS, ColumnMap
 from followup_cli.services.fields import EMAIL_PATTERN, MAX_CADENCE_DAYS, MAX_FIELD_LENGTH
 
+# A tag to trim or an empty one between commas: such a column takes the slower split.
+_UNEVEN_COMMAS = (", ", " ,", ",,", ",\x00", "\x00,")
 PLAIN_FIELDS = ("name", "email", "phone", "company", "tags", "notes", "status", "cadence_days")
 _EMAIL_COLUMN = re.compile(f"(?:{EMAIL_PATTERN})(?:\x00(?:{EMAIL_PATTERN}))*")
-# Tags that are lower-cased ASCII words with commas at most: no JSON escaping, no separators
-# other than commas, no Google ":::" or "* myContacts".
-_TAG_COLUMN = re.compile(r"[^\x00,\x20-\x7e]|[\"\\:;*]")
 
 
 @dataclass(frozen=True)
@@ -105,18 +104,33 @@ def _optional(cells: tuple[str, ...]) -> list[str | None]:
 
 
 def _tags(cells: tuple[str, ...]) -> list[str | None]:
-    if _TAG_COLUMN.search("\x00".join(cells)):
+    """Printable ASCII tags separated by commas, stored as JSON without escaping; Google's
+    ":::", semicolons, "* myContacts" and anything to escape go row by row."""
+    text = "".join(cells)
+    if not (text.isascii() and text.isprintable()) or any(c in text for c in '"\\:;*'):
         raise _NotPlain
+    lowered = "\x00".join(cells).lower()
+    if any(uneven in lowered for uneven in _UNEVEN_COMMAS) or "," in (lowered[:1], lowered[-1:]):
+        return [_comma_separated_tags(cell) for cell in lowered.split("\x00")]
     return [
-        ('["' + cell.lower() + '"]' if "," not in cell else _comma_separated_tags(cell))
+        (
+            '["' + cell.replace(",", '", "') + '"]'
+            if "," not in cell or _distinct(cell)
+            else _comma_separated_tags(cell)
+        )
         if cell
         else None
-        for cell in cells
+        for cell in lowered.split("\x00")
     ]
 
 
+def _distinct(cell: str) -> bool:
+    parts = cell.split(",")
+    return len(set(parts)) == len(parts)
+
+
 def _comma_separated_tags(cell: str) -> str | None:
-    tags = dict.fromkeys(tag for tag in (part.strip().lower() for part in cell.split(",")) if tag)
+    tags = dict.fromkeys(tag for tag in (part.strip() for part in cell.split(",")) if tag)
     return '["' + '", "'.join(tags) + '"]' if tags else None
 
 
