@@ -12,6 +12,7 @@ import sqlite3
 from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import islice
 
 from followup_cli.errors import FollowupError, InvalidInputError
@@ -37,7 +38,7 @@ from followup_cli.importing.rows import (
 )
 from followup_cli.models import CONTACT_KINDS, IMPORTED_KIND
 from followup_cli.store import Store
-from followup_cli.store.transfer import StoredCustomer
+from followup_cli.store.transfer import EmailRepeated, StoredCustomer
 
 KINDS = ("customers", "touchpoints", "referrals")
 CONFLICT_POLICIES = ("update", "skip", "error")
@@ -85,6 +86,10 @@ class ImportRefused(FollowupError):
 class _DryRunDone(Exception):
     """Raised to roll a dry run back after counting."""
 
+    def __init__(self, report: ImportReport):
+        super().__init__()
+        self.report = report
+
 
 def import_csv(
     store: Store,
@@ -97,44 +102,52 @@ def import_csv(
     _check_options(kind, options)
     data: str | bytes = read_stdin() if source == "-" else source
     known, allowed = _fields_for(kind)
-    report = ImportReport(kind=kind, source=source, dry_run=options.dry_run)
     date_orders = _date_orders(data, options, known, allowed)
     store.prepare_for_bulk_writes()
+    read = partial(_read, store, kind, source, data, options, today, date_orders, progress)
     try:
         with store.transaction():
-            with open_csv(
-                data, options.encoding, options.delimiter, headers.detect_preamble
-            ) as csv_source:
-                if kind == "customers":
-                    known = headers.customer_fields_for(csv_source.header)
-                columns = map_columns(
-                    csv_source.header,
-                    known,
-                    allowed,
-                    list(options.maps),
-                    headers.normalize_header,
-                )
-                _require_identity(kind, columns)
-                report.unmapped_columns = columns.unmapped
-                importer = _IMPORTERS[kind](store, options, today, date_orders, columns, report)
-                bulk = kind == "customers" and not store.has_customers()
-                with store.indexes_rebuilt_after() if bulk else nullcontext():
-                    while chunk := list(islice(csv_source.records, CHUNK_ROWS)):
-                        lines, rows = zip(*chunk, strict=True)
-                        importer.take_chunk(lines, rows)
-                        if progress:
-                            progress(csv_source.position(), csv_source.size)
-                    importer.finish()
+            if kind == "customers" and not store.has_customers():
+                try:
+                    with store.savepoint():
+                        report = read(store.indexes_rebuilt_after(unique_email=False))
+                except EmailRepeated:  # across chunks: again, with the unique index kept
+                    report = read(store.indexes_rebuilt_after(unique_email=True))
+            else:
+                report = read(nullcontext())
+            report.problems.sort()
             if report.problems and not options.skip_invalid and not options.dry_run:
-                report.problems.sort()
                 raise ImportRefused(report)
             if options.dry_run:
-                raise _DryRunDone
-    except _DryRunDone:
-        report.problems.sort()
-        return report
-    report.problems.sort()
+                raise _DryRunDone(report)
+    except _DryRunDone as done:
+        return done.report
     report.written = True
+    return report
+
+
+def _read(
+    store, kind, source, data, options, today, date_orders, progress, indexes
+) -> ImportReport:
+    """Every row of the file into the open transaction; `indexes` is held around the rows."""
+    known, allowed = _fields_for(kind)
+    report = ImportReport(kind=kind, source=source, dry_run=options.dry_run)
+    with open_csv(data, options.encoding, options.delimiter, headers.detect_preamble) as csv_source:
+        if kind == "customers":
+            known = headers.customer_fields_for(csv_source.header)
+        columns = map_columns(
+            csv_source.header, known, allowed, list(options.maps), headers.normalize_header
+        )
+        _require_identity(kind, columns)
+        report.unmapped_columns = columns.unmapped
+        importer = _IMPORTERS[kind](store, options, today, date_orders, columns, report)
+        with indexes:
+            while chunk := list(islice(csv_source.records, CHUNK_ROWS)):
+                lines, rows = zip(*chunk, strict=True)
+                importer.take_chunk(lines, rows)
+                if progress:
+                    progress(csv_source.position(), csv_source.size)
+            importer.finish()
     return report
 
 

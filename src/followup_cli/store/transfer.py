@@ -3,6 +3,7 @@ and whole tables read back in a stable order."""
 
 import datetime as dt
 import json
+import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import NamedTuple
@@ -13,6 +14,13 @@ _STORED_COLUMNS = (
     "id, name, email, phone, company, tags, notes, status, cadence_days, extra, last_contact_on"
 )
 _SELECT = f"SELECT {_STORED_COLUMNS} FROM customers"
+
+
+_UNIQUE_EMAIL = "customers_email_unique"
+
+
+class EmailRepeated(Exception):
+    """Two rows inserted while the unique email index was set aside share an email."""
 
 
 class StoredCustomer(NamedTuple):
@@ -55,19 +63,30 @@ class TransferQueries:
         self.connection.execute("PRAGMA cache_size = -32768")
 
     @contextmanager
-    def indexes_rebuilt_after(self) -> Iterator[None]:
+    def indexes_rebuilt_after(self, unique_email: bool) -> Iterator[None]:
         """Fill an empty table first and index it after: building an index from sorted rows
         beats updating it row by row. Runs inside the caller's transaction, so it is atomic.
+
+        Without `unique_email`, the unique email index goes too, and an email repeated in
+        the file shows only when it is rebuilt: EmailRepeated, and the caller rolls back
+        and imports again with `unique_email`, where each repeat is found as it comes.
         """
+        names = ("customers_due", "customers_name") + (() if unique_email else (_UNIQUE_EMAIL,))
         saved = self.connection.execute(
             "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'customers' "
-            "AND name IN ('customers_due', 'customers_name')"
+            f"AND name IN ({', '.join('?' * len(names))})",
+            names,
         ).fetchall()
         for name, _ in saved:
             self.connection.execute(f"DROP INDEX {name}")
         yield
-        for _, sql in saved:
-            self.connection.execute(sql)
+        for name, sql in saved:
+            try:
+                self.connection.execute(sql)
+            except sqlite3.IntegrityError:
+                if name != _UNIQUE_EMAIL:
+                    raise
+                raise EmailRepeated from None
 
     def has_customers(self) -> bool:
         return self.connection.execute("SELECT 1 FROM customers LIMIT 1").fetchone() is not None
