@@ -8,6 +8,7 @@ is unchanged, and a touchpoint or referral already on file is not added twice.
 """
 
 import datetime as dt
+import gc
 import sqlite3
 from collections.abc import Callable
 from contextlib import nullcontext
@@ -104,6 +105,14 @@ def import_csv(
     known, allowed = _fields_for(kind)
     date_orders = _date_orders(data, options, known, allowed)
     store.prepare_for_bulk_writes()
+    gc.disable()  # rows hold no cycles: reference counting frees them, the collector's
+    try:  # passes over hundreds of thousands of lists only cost time (~5 %)
+        return _import(store, kind, source, data, options, today, date_orders, progress)
+    finally:
+        gc.enable()
+
+
+def _import(store, kind, source, data, options, today, date_orders, progress) -> ImportReport:
     read = partial(_read, store, kind, source, data, options, today, date_orders, progress)
     try:
         with store.transaction():
