@@ -9,7 +9,9 @@ gives the same result for plain rows and handles, or rejects, everything else.
 """
 
 import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from itertools import compress, repeat
 
 from followup_cli.importing.rows import STATUS_WORDS, ColumnMap
 from followup_cli.services.fields import EMAIL_PATTERN, MAX_CADENCE_DAYS, MAX_FIELD_LENGTH
@@ -30,11 +32,33 @@ class PlainLayout:
 
 @dataclass(frozen=True)
 class PlainChunk:
-    """Per row, in PLAIN_FIELDS order, the values a CustomerRecord would hold: None where
-    the file leaves a field empty; tags already as stored JSON text."""
+    """Per field of PLAIN_FIELDS, a value per row: what a CustomerRecord would hold, None
+    where the file leaves the field empty, tags already as stored JSON text."""
 
-    values: list[tuple]
+    fields: dict[str, Sequence]
     email_keys: list[str]
+
+    def values(self) -> list[tuple]:
+        """Row by row, in PLAIN_FIELDS order."""
+        return list(zip(*(self.fields[name] for name in PLAIN_FIELDS), strict=True))
+
+    def stored_rows(self, added_on: str, wanted: list[bool] | None = None) -> Iterator[tuple]:
+        """New customers as the table stores them, defaults filled in; only the `wanted`."""
+        fields = self.fields
+        rows = zip(
+            fields["name"],
+            fields["email"],
+            fields["phone"],
+            fields["company"],
+            [tags or "[]" for tags in fields["tags"]],
+            fields["notes"],
+            [status or "customer" for status in fields["status"]],
+            fields["cadence_days"],
+            repeat(None),  # no extra fields in a plain file
+            repeat(added_on),
+            repeat(added_on),
+        )
+        return rows if wanted is None else compress(rows, wanted)
 
 
 def plain_layout(columns: ColumnMap) -> PlainLayout | None:
@@ -89,14 +113,11 @@ def _convert(rows: tuple[list[str], ...], layout: PlainLayout) -> PlainChunk:
         "status": _statuses,
         "cadence_days": _cadences,
     }
-    converted = {
+    fields = {"name": names, "email": emails} | {
         field: convert(columns[where[field]]) if field in where else none
         for field, convert in converters.items()
     }
-    return PlainChunk(
-        list(zip(names, emails, *converted.values(), strict=True)),
-        [email.lower() for email in emails],
-    )
+    return PlainChunk(fields, [email.lower() for email in emails])
 
 
 def _optional(cells: tuple[str, ...]) -> list[str | None]:

@@ -314,26 +314,13 @@ class _CustomerImporter(_Importer):
             return False  # a repeat within the chunk: the second row updates the first
         self._flush()
         stored = {} if self.fresh else self.store.customers_with_emails(keys)
-        new = [values for key, values in zip(keys, plain.values, strict=True) if key not in stored]
-        added_on = self.today.isoformat()
+        wanted = [key not in stored for key in keys] if stored else None
         try:
             with self.store.savepoint():
-                self.store.insert_customer_rows(
-                    (
-                        *row[:4],
-                        row[4] or "[]",
-                        row[5],
-                        row[6] or "customer",
-                        row[7],
-                        None,
-                        added_on,
-                        added_on,
-                    )
-                    for row in new
-                )
+                self.store.insert_customer_rows(plain.stored_rows(self.today.isoformat(), wanted))
         except sqlite3.IntegrityError:
             return False  # a repeat of an earlier chunk's email, in an empty database
-        self.report.created += len(new)
+        self.report.created += len(keys) - len(stored)
         if stored:
             self._take_matched(plain, lines, rows, stored)
         return True
@@ -341,7 +328,7 @@ class _CustomerImporter(_Importer):
     def _take_matched(self, plain, lines, rows, stored: dict[str, StoredCustomer]) -> None:
         updating = self.options.on_conflict == "update"
         for line, cells, key, values in zip(
-            lines, rows, plain.email_keys, plain.values, strict=True
+            lines, rows, plain.email_keys, plain.values(), strict=True
         ):
             existing = stored.get(key)
             if existing is None:
