@@ -37,10 +37,11 @@ class PlainChunk:
 
     fields: dict[str, Sequence]
     email_keys: list[str]
+    present: tuple[str, ...]  # the fields the file has a column for, in PLAIN_FIELDS order
 
     def values(self) -> list[tuple]:
-        """Row by row, in PLAIN_FIELDS order."""
-        return list(zip(*(self.fields[name] for name in PLAIN_FIELDS), strict=True))
+        """Row by row, the values of the fields present."""
+        return list(zip(*(self.fields[name] for name in self.present), strict=True))
 
     def stored_rows(self, added_on: str, wanted: list[bool] | None = None) -> Iterator[tuple]:
         """New customers as the table stores them, defaults filled in; only the `wanted`."""
@@ -117,7 +118,8 @@ def _convert(rows: tuple[list[str], ...], layout: PlainLayout) -> PlainChunk:
         field: convert(columns[where[field]]) if field in where else none
         for field, convert in converters.items()
     }
-    return PlainChunk(fields, [email.lower() for email in emails])
+    present = tuple(name for name in PLAIN_FIELDS if name in where)
+    return PlainChunk(fields, [email.lower() for email in emails], present)
 
 
 def _optional(cells: tuple[str, ...]) -> list[str | None]:

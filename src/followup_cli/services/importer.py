@@ -313,7 +313,7 @@ class _CustomerImporter(_Importer):
         if len(set(keys)) < len(keys):
             return False  # a repeat within the chunk: the second row updates the first
         self._flush()
-        stored = {} if self.fresh else self.store.customers_with_emails(keys)
+        stored = {} if self.fresh else self.store.stored_values(keys, plain.present)
         wanted = [key not in stored for key in keys] if stored else None
         try:
             with self.store.savepoint():
@@ -325,15 +325,17 @@ class _CustomerImporter(_Importer):
             self._take_matched(plain, lines, rows, stored)
         return True
 
-    def _take_matched(self, plain, lines, rows, stored: dict[str, StoredCustomer]) -> None:
+    def _take_matched(self, plain: PlainChunk, lines, rows, stored: dict[str, tuple]) -> None:
+        """A matched row whose filled cells all hold what is on file is unchanged; the rest
+        go row by row, where --on-conflict and the merging of tags are decided."""
         updating = self.options.on_conflict == "update"
         for line, cells, key, values in zip(
             lines, rows, plain.email_keys, plain.values(), strict=True
         ):
-            existing = stored.get(key)
-            if existing is None:
+            current = stored.get(key)
+            if current is None:
                 continue
-            if updating and _adds_nothing(values, existing):
+            if updating and (values == current or _fills_nothing_new(values, current)):
                 self.report.unchanged += 1
             else:
                 self.take(line, cells)
@@ -467,13 +469,8 @@ class _CustomerImporter(_Importer):
         return True
 
 
-def _adds_nothing(values: tuple, existing: StoredCustomer) -> bool:
-    """A plain row (PLAIN_FIELDS order) whose every filled field is already on file. Tags
-    compare as stored text: a row whose tags are on file in another order goes row by row."""
-    return all(
-        value is None or value == current
-        for value, current in zip(values, existing[1:9], strict=True)
-    )
+def _fills_nothing_new(values: tuple, current: tuple) -> bool:
+    return all(value is None or value == now for value, now in zip(values, current, strict=True))
 
 
 def _changes(existing: StoredCustomer, record: CustomerRecord, today: dt.date) -> dict:

@@ -97,14 +97,16 @@ class TransferQueries:
         ).fetchone()
         return StoredCustomer(*row) if row else None
 
-    def customers_with_emails(self, email_keys: list[str]) -> dict[str, StoredCustomer]:
-        """Lower-cased email -> customer, for a chunk of an import in one query."""
+    def stored_values(self, email_keys: list[str], fields: tuple[str, ...]) -> dict[str, tuple]:
+        """Lower-cased email -> the customer's `fields` as a plain import file gives them
+        (no tags is None, as an empty cell is), for one chunk of an import in one query."""
+        columns = ", ".join("nullif(tags, '[]')" if name == "tags" else name for name in fields)
         rows = self.connection.execute(
-            f"SELECT lower(email), {_STORED_COLUMNS} FROM customers "
+            f"SELECT lower(email), {columns} FROM customers "
             "WHERE lower(email) IN (SELECT value FROM json_each(?)) AND email IS NOT NULL",
             (json.dumps(email_keys),),
         )
-        return {row[0]: StoredCustomer(*row[1:]) for row in rows}
+        return {row[0]: row[1:] for row in rows}
 
     def customers_with_exact_name(self, name: str) -> list[StoredCustomer]:
         rows = self.connection.execute(
