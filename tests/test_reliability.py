@@ -207,6 +207,21 @@ def test_default_backup_and_restore(cli, database, tmp_path):
     assert count(kept, "customers") == 2
 
 
+def test_restore_reads_the_file_named_even_when_a_uri_would_misread_it(cli, tmp_path):
+    """A URI reads "%20" as a space and stops at "#" or "?": the backup is opened by a
+    properly escaped URI, or a different file (or none) would be restored."""
+    cli.ok("add", "Ana Alpha")
+    folder = tmp_path / "q?x#y"
+    folder.mkdir()
+    named = folder / "a%20b.db"
+    cli.ok("backup", str(named))
+    decoy = tmp_path / "q"
+    decoy.write_bytes(b"")  # where an unescaped URI would point
+    cli.ok("add", "Bruno Beta")
+    cli.ok("restore", str(named), "--yes")
+    assert [c["name"] for c in _listed(cli)] == ["Ana Alpha"]
+
+
 def _listed(cli):
     import json
 

@@ -58,7 +58,8 @@ def open_backup_for_restore(path: Path, newest_schema: int) -> sqlite3.Connectio
     if header != SQLITE_HEADER:
         raise InvalidInputError(f"{path} is not an SQLite database; nothing was restored")
     try:
-        backup = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        # as_uri() escapes what a URI would misread in a file name: "%20", "#", "?"
+        backup = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
         verdict = backup.execute("PRAGMA integrity_check").fetchone()[0]
         version = backup.execute("PRAGMA user_version").fetchone()[0]
         tables = {row[0] for row in backup.execute("SELECT name FROM sqlite_master")}

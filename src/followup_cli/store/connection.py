@@ -49,6 +49,9 @@ def connect(path: Path) -> sqlite3.Connection:
             check_same_thread=False,
         )
         connection.execute("PRAGMA foreign_keys = ON")
+        # Sorting for an index build stays in memory, never in a file under /var/tmp that
+        # would hold customer data outside the database's own 0700 directory.
+        connection.execute("PRAGMA temp_store = MEMORY")
         # SQLite's lower() and NOCASE fold ASCII only; names like "Zoë" need Python's casefold.
         connection.create_function("casefold", 1, _casefold, deterministic=True)
         connection.execute("SELECT count(*) FROM sqlite_master").fetchone()

@@ -59,8 +59,9 @@ class TransferQueries:
     connection = None
 
     def prepare_for_bulk_writes(self) -> None:
-        """A larger page cache (32 MiB) keeps an import's index pages in memory."""
-        self.connection.execute("PRAGMA cache_size = -32768")
+        """A larger page cache (16 MiB) keeps an import's index pages in memory; more made
+        no difference at 100k rows and cost memory at a million."""
+        self.connection.execute("PRAGMA cache_size = -16384")
 
     @contextmanager
     def indexes_rebuilt_after(self, unique_email: bool) -> Iterator[None]:
