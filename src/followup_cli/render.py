@@ -44,16 +44,38 @@ def notice(text: str) -> None:
 
 
 def json_document(data) -> None:
+    document_stdout().write(json_text(data) + "\n")
+
+
+def json_text(data) -> str:
     text = json.dumps(data, ensure_ascii=False, indent=2)
     # json escapes C0 controls itself; DEL and the C1 range (ESC's 8-bit twin) it leaves raw.
-    text = re.sub(r"[\x7f-\x9f]", lambda match: f"\\u{ord(match.group()):04x}", text)
-    sys.stdout.write(text + "\n")
+    return re.sub(r"[\x7f-\x9f]", lambda match: f"\\u{ord(match.group()):04x}", text)
 
 
 def csv_document(columns: list[str], rows: list[list[str]]) -> None:
-    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer = csv.writer(document_stdout(), lineterminator="\n")
     writer.writerow(columns)
     writer.writerows(rows)
+
+
+_DOCUMENT_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+class _VisibleControls:
+    """A terminal's view of a document: control characters other than line breaks and
+    tabs are written as visible escapes, so a cell holding ESC [ is shown, not obeyed."""
+
+    def write(self, text: str) -> int:
+        return sys.stdout.write(
+            _DOCUMENT_CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
+        )
+
+
+def document_stdout():
+    """Where a CSV, JSON or calendar document printed to stdout goes: byte for byte into a
+    pipe or file, which scripts read; made harmless on a terminal, which a person reads."""
+    return _VisibleControls() if sys.stdout.isatty() else sys.stdout
 
 
 def table(columns: list[str], rows: list[list[str]], title: str | None = None) -> None:

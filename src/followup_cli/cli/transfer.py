@@ -1,8 +1,6 @@
 """import and export: CSV in and out, for shell scripts and for moving from another CRM."""
 
 import csv
-import json
-import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -173,8 +171,7 @@ def export(
     stream = _open_output(output_file)
     try:
         if output_format is ExportFormat.json:
-            json.dump(list(objects), stream, ensure_ascii=False, indent=2)
-            stream.write("\n")
+            stream.write(render.json_text(list(objects)) + "\n")
         elif output_format is ExportFormat.csv:
             writer = csv.writer(stream, lineterminator="\n")
             writer.writerow(COLUMNS[kind.value])
@@ -183,7 +180,7 @@ def export(
         else:
             _write_calendar(ctx, stream)
     finally:
-        if stream is not sys.stdout:
+        if output_file:
             stream.close()
     if output_file:
         render.notice(f"wrote {output_file}")
@@ -191,7 +188,7 @@ def export(
 
 def _open_output(path: Path | None):
     if path is None:
-        return sys.stdout
+        return render.document_stdout()
     try:
         return path.open("w", encoding="utf-8", newline="")
     except OSError as error:
