@@ -112,6 +112,7 @@ def test_calendar_export_parses_back_with_stable_uids(cli, tmp_path):
 def test_customer_completion_from_the_database(cli, followup_executable, database):
     cli.ok("add", "Ana Alpha", "--email", "ana@example.com")
     cli.ok("add", "Bruno Beta")
+    cli.ok("add", "Anne \x1b]0;pwned\x07")  # would retitle the terminal if offered
     env = {
         **os.environ,
         "FOLLOWUP_DB": str(database),
@@ -124,3 +125,4 @@ def test_customer_completion_from_the_database(cli, followup_executable, databas
     )
     assert "Ana Alpha" in result.stdout.split("\n")
     assert "Bruno Beta" not in result.stdout
+    assert "\x1b" not in result.stdout and "Anne" not in result.stdout

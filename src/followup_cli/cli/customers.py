@@ -27,8 +27,9 @@ def complete_customer(ctx: typer.Context, incomplete: str) -> list[tuple[str, st
 
     path = config.database_path(ctx.find_root().params.get("db"))
     return [
-        (value, other or "")
+        (value, render.neutralise(other or ""))
         for value, other in names_for_completion(path, incomplete, COMPLETIONS_SHOWN)
+        if value == render.neutralise(value)  # a name with an escape sequence is not offered
     ]
 
 
@@ -191,7 +192,8 @@ def delete(
         if not sys.stdin.isatty():
             raise InvalidInputError("deleting needs --yes when not run at a terminal")
         label = f"{target.name} (#{target.id})"
-        if not typer.confirm(f"Delete {label} and all their history?", default=False):
+        question = render.neutralise(f"Delete {label} and all their history?")
+        if not typer.confirm(question, default=False):
             render.error("nothing deleted")
             raise typer.Exit(1)
     deleted = service.delete_customer(store(ctx), str(target.id))

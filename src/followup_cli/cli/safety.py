@@ -42,7 +42,9 @@ def restore(
     if not yes:
         if not sys.stdin.isatty():
             raise InvalidInputError("restoring needs --yes when not run at a terminal")
-        if not typer.confirm(f"Replace the database with {path}?", default=False):
+        if not typer.confirm(
+            render.neutralise(f"Replace the database with {path}?"), default=False
+        ):
             render.error("nothing restored")
             raise typer.Exit(1)
     kept = service.restore(store(ctx), path, config.today())
