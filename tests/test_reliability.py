@@ -222,6 +222,25 @@ def test_restore_reads_the_file_named_even_when_a_uri_would_misread_it(cli, tmp_
     assert [c["name"] for c in _listed(cli)] == ["Ana Alpha"]
 
 
+def test_restore_takes_a_backup_with_another_page_size(cli, database, tmp_path):
+    """WAL refuses a copy that changes the page size (SQLite said "read-only")."""
+    cli.ok("add", "Ana Alpha")
+    other = tmp_path / "8k.db"
+    cli.ok("backup", str(other))
+    with sqlite3.connect(other) as connection:
+        connection.execute("PRAGMA journal_mode = DELETE")
+        connection.execute("PRAGMA page_size = 8192")
+        connection.execute("VACUUM")
+    connection.close()
+    cli.ok("add", "Bruno Beta")
+    cli.ok("restore", str(other), "--yes")
+    assert [c["name"] for c in _listed(cli)] == ["Ana Alpha"]
+    with sqlite3.connect(database) as connection:
+        assert connection.execute("PRAGMA page_size").fetchone()[0] == 8192
+        assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    connection.close()
+
+
 def _listed(cli):
     import json
 

@@ -29,7 +29,7 @@ def restore(store: Store, source: Path, today: dt.date) -> Path:
     try:
         kept = default_backup_path(store.path, today, "before-restore")
         copy_database(store.connection, kept)
-        restore_into(checked, store.connection)
+        restore_into(checked, store.connection, store.path)
     finally:
         checked.close()
     ensure_current(store.connection, str(store.path))

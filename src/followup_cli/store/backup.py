@@ -81,5 +81,24 @@ def open_backup_for_restore(path: Path, newest_schema: int) -> sqlite3.Connectio
     return backup
 
 
-def restore_into(backup: sqlite3.Connection, live: sqlite3.Connection) -> None:
-    backup.backup(live)
+def restore_into(backup: sqlite3.Connection, live: sqlite3.Connection, path: Path) -> None:
+    """A WAL database cannot take a copy with another page size, so for such a backup the
+    live one leaves WAL for the copy and returns to it after, which needs it to be the only
+    connection; a backup with the same page size is copied in whoever else has it open."""
+    page_sizes = {db.execute("PRAGMA page_size").fetchone()[0] for db in (backup, live)}
+    try:
+        if len(page_sizes) == 1:
+            backup.backup(live)
+            return
+        live.execute("PRAGMA journal_mode = DELETE")
+        try:
+            backup.backup(live)
+        finally:
+            live.execute("PRAGMA journal_mode = WAL")
+    except sqlite3.OperationalError as error:
+        if "locked" in str(error) or "busy" in str(error):
+            raise DatabaseError(
+                f"{path} is in use by another followup or sqlite3 process; close it and run "
+                "restore again (nothing was restored)"
+            ) from None
+        raise DatabaseError(describe_sqlite_error(error, path)) from None
