@@ -222,6 +222,19 @@ def test_restore_reads_the_file_named_even_when_a_uri_would_misread_it(cli, tmp_
     assert [c["name"] for c in _listed(cli)] == ["Ana Alpha"]
 
 
+def test_backup_refuses_a_target_it_cannot_write_and_says_why(cli, tmp_path):
+    cli.ok("add", "Ana Alpha")
+    (tmp_path / "a-file").write_text("")
+    (tmp_path / "taken.db").write_text("")
+    for target, words in (
+        (tmp_path / "a-file" / "x.db", "is a file, not a directory"),
+        (tmp_path / "missing" / "x.db", "does not exist"),
+        (tmp_path / "taken.db", "exists already"),
+    ):
+        assert words in cli.fails("backup", str(target)).stderr
+    assert (tmp_path / "taken.db").read_text() == ""
+
+
 def test_restore_takes_a_backup_with_another_page_size(cli, database, tmp_path):
     """WAL refuses a copy that changes the page size (SQLite said "read-only")."""
     cli.ok("add", "Ana Alpha")

@@ -27,6 +27,8 @@ def copy_database(source: sqlite3.Connection, target: Path) -> None:
     """Write a consistent copy of `source` to `target` (a new file, mode 0600)."""
     if target.exists():
         raise InvalidInputError(f"{target} exists already; choose another path")
+    if target.parent.exists() and not target.parent.is_dir():
+        raise InvalidInputError(f"{target.parent} is a file, not a directory")
     if not target.parent.is_dir():
         raise InvalidInputError(f"the directory {target.parent} does not exist")
     partial = target.with_name(f".{target.name}.partial")
