@@ -11,7 +11,7 @@ gives the same result for plain rows and handles, or rejects, everything else.
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from itertools import compress, repeat
+from itertools import compress
 
 from followup_cli.importing.rows import STATUS_WORDS, ColumnMap
 from followup_cli.services.fields import EMAIL_PATTERN, MAX_CADENCE_DAYS, MAX_FIELD_LENGTH
@@ -32,8 +32,9 @@ class PlainLayout:
 
 @dataclass(frozen=True)
 class PlainChunk:
-    """Per field of PLAIN_FIELDS, a value per row: what a CustomerRecord would hold, None
-    where the file leaves the field empty, tags already as stored JSON text."""
+    """Per field of PLAIN_FIELDS, a value per row: what a CustomerRecord would hold, but ""
+    where the file leaves the field empty (sqlite3 binds a str far faster than a None, and
+    the store turns "" into NULL or the default), and tags already as stored JSON text."""
 
     fields: dict[str, Sequence]
     email_keys: list[str]
@@ -43,22 +44,9 @@ class PlainChunk:
         """Row by row, the values of the fields present."""
         return list(zip(*(self.fields[name] for name in self.present), strict=True))
 
-    def stored_rows(self, added_on: str, wanted: list[bool] | None = None) -> Iterator[tuple]:
-        """New customers as the table stores them, defaults filled in; only the `wanted`."""
-        fields = self.fields
-        rows = zip(
-            fields["name"],
-            fields["email"],
-            fields["phone"],
-            fields["company"],
-            [tags or "[]" for tags in fields["tags"]],
-            fields["notes"],
-            [status or "customer" for status in fields["status"]],
-            fields["cadence_days"],
-            repeat(None),  # no extra fields in a plain file
-            repeat(added_on),
-            repeat(added_on),
-        )
+    def rows(self, wanted: list[bool] | None = None) -> Iterator[tuple]:
+        """Row by row, every PLAIN_FIELDS value; only the `wanted` rows."""
+        rows = zip(*(self.fields[name] for name in PLAIN_FIELDS), strict=True)
         return rows if wanted is None else compress(rows, wanted)
 
 
@@ -105,28 +93,28 @@ def _convert(rows: tuple[list[str], ...], layout: PlainLayout) -> PlainChunk:
         raise _NotPlain
     if not _EMAIL_COLUMN.fullmatch("\x00".join(emails)):
         raise _NotPlain
-    none = (None,) * len(rows)
+    empty = ("",) * len(rows)
     converters = {
-        "phone": _optional,
-        "company": _optional,
+        "phone": _as_is,
+        "company": _as_is,
         "tags": _tags,
-        "notes": _optional,
+        "notes": _as_is,
         "status": _statuses,
         "cadence_days": _cadences,
     }
     fields = {"name": names, "email": emails} | {
-        field: convert(columns[where[field]]) if field in where else none
+        field: convert(columns[where[field]]) if field in where else empty
         for field, convert in converters.items()
     }
     present = tuple(name for name in PLAIN_FIELDS if name in where)
     return PlainChunk(fields, [email.lower() for email in emails], present)
 
 
-def _optional(cells: tuple[str, ...]) -> list[str | None]:
-    return [cell or None for cell in cells]
+def _as_is(cells: tuple[str, ...]) -> tuple[str, ...]:
+    return cells
 
 
-def _tags(cells: tuple[str, ...]) -> list[str | None]:
+def _tags(cells: tuple[str, ...]) -> list[str]:
     """Printable ASCII tags separated by commas, stored as JSON without escaping; Google's
     ":::", semicolons, "* myContacts" and anything to escape go row by row."""
     text = "".join(cells)
@@ -142,7 +130,7 @@ def _tags(cells: tuple[str, ...]) -> list[str | None]:
             else _comma_separated_tags(cell)
         )
         if cell
-        else None
+        else ""
         for cell in lowered.split("\x00")
     ]
 
@@ -152,22 +140,22 @@ def _distinct(cell: str) -> bool:
     return len(set(parts)) == len(parts)
 
 
-def _comma_separated_tags(cell: str) -> str | None:
+def _comma_separated_tags(cell: str) -> str:
     tags = dict.fromkeys(tag for tag in (part.strip() for part in cell.split(",")) if tag)
-    return '["' + '", "'.join(tags) + '"]' if tags else None
+    return '["' + '", "'.join(tags) + '"]' if tags else ""
 
 
-def _statuses(cells: tuple[str, ...]) -> list[str | None]:
-    statuses = [STATUS_WORDS.get(cell.lower()) if cell else None for cell in cells]
+def _statuses(cells: tuple[str, ...]) -> list[str]:
+    statuses = [STATUS_WORDS.get(cell.lower()) if cell else "" for cell in cells]
     if any(status is None and cell for status, cell in zip(statuses, cells, strict=True)):
         raise _NotPlain  # a word only rows.py knows, or one it rejects with the reason
     return statuses
 
 
-def _cadences(cells: tuple[str, ...]) -> list[int | None]:
+def _cadences(cells: tuple[str, ...]) -> list[int | str]:
     if not all(cell.isascii() and cell.isdigit() for cell in cells if cell):
         raise _NotPlain
-    cadences = [int(cell) if cell else None for cell in cells]
-    if any(days is not None and not 1 <= days <= MAX_CADENCE_DAYS for days in cadences):
+    cadences = [int(cell) if cell else "" for cell in cells]
+    if any(days != "" and not 1 <= days <= MAX_CADENCE_DAYS for days in cadences):
         raise _NotPlain
     return cadences

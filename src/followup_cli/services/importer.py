@@ -317,7 +317,7 @@ class _CustomerImporter(_Importer):
         wanted = [key not in stored for key in keys] if stored else None
         try:
             with self.store.savepoint():
-                self.store.insert_customer_rows(plain.stored_rows(self.today.isoformat(), wanted))
+                self.store.insert_plain_customers(plain.rows(wanted), self.today)
         except sqlite3.IntegrityError:
             return False  # a repeat of an earlier chunk's email, in an empty database
         self.report.created += len(keys) - len(stored)
@@ -470,7 +470,7 @@ class _CustomerImporter(_Importer):
 
 
 def _fills_nothing_new(values: tuple, current: tuple) -> bool:
-    return all(value is None or value == now for value, now in zip(values, current, strict=True))
+    return all(value == "" or value == now for value, now in zip(values, current, strict=True))
 
 
 def _changes(existing: StoredCustomer, record: CustomerRecord, today: dt.date) -> dict:

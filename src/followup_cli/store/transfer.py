@@ -100,8 +100,11 @@ class TransferQueries:
 
     def stored_values(self, email_keys: list[str], fields: tuple[str, ...]) -> dict[str, tuple]:
         """Lower-cased email -> the customer's `fields` as a plain import file gives them
-        (no tags is None, as an empty cell is), for one chunk of an import in one query."""
-        columns = ", ".join("nullif(tags, '[]')" if name == "tags" else name for name in fields)
+        (anything empty, no tags included, is ""), for one chunk of an import in one query."""
+        columns = ", ".join(
+            "coalesce(nullif(tags, '[]'), '')" if name == "tags" else f"coalesce({name}, '')"
+            for name in fields
+        )
         rows = self.connection.execute(
             f"SELECT lower(email), {columns} FROM customers "
             "WHERE lower(email) IN (SELECT value FROM json_each(?)) AND email IS NOT NULL",
