@@ -81,8 +81,10 @@ def _convert(rows: tuple[list[str], ...], layout: PlainLayout) -> PlainChunk:
     columns = list(zip(*rows, strict=True))
     for column in columns:
         joined = "\x00".join(column)
-        if joined.count("\x00") >= len(column) or max(map(len, column)) > MAX_FIELD_LENGTH:
-            raise _NotPlain  # a NUL byte or a huge cell: rows.py names the line
+        if joined.count("\x00") >= len(column):
+            raise _NotPlain  # a NUL byte: rows.py names the line
+        if len(joined) > MAX_FIELD_LENGTH and max(map(len, column)) > MAX_FIELD_LENGTH:
+            raise _NotPlain  # a cell over 64 KiB: rows.py names the line
         if "\x00'" in joined or joined.startswith("'") or tuple(map(str.strip, column)) != column:
             raise _NotPlain  # a cell to trim, or our export's formula guard to drop
     if any(any(column) for column in columns[layout.width :]):
