@@ -264,3 +264,28 @@ def test_a_bad_byte_deep_in_the_file_is_reported_on_its_line(cli, tmp_path):
     assert customers(cli) == []
     counts = report(cli, "customers", str(path), "--encoding", "cp1252")
     assert counts["created"] == 5001
+
+
+def test_line_numbers_count_quoted_line_breaks_and_blank_lines(cli, tmp_path):
+    text = (
+        "name,email,notes\r\n"  # 1
+        'Ana,ana@example.com,"two\nlines"\r\n'  # 2-3
+        "\r\n"  # 4
+        "Bo,bo@example,x\r\n"  # 5
+        'Cy,cy@example.com,"a\r\nb\rc"\r\n'  # 6-8
+        "Di,di@nowhere,y\r\n"  # 9
+    )
+    result = cli.fails("import", "customers", write(tmp_path, "c.csv", text), lists_problems=True)
+    problems = [line.split(":")[0] for line in result.stderr.splitlines()[:-1]]
+    assert problems == ["line 5", "line 9"]
+
+
+def test_a_record_csv_cannot_read_is_reported_where_it_starts(cli, tmp_path):
+    """An unclosed quote swallows the rest of the file until csv's 16 MiB field limit."""
+    path = tmp_path / "runaway.csv"
+    path.write_text(
+        'name,email\nAna,ana@example.com\nBo,"' + "x\n" * (9 * 1024 * 1024), encoding="utf-8"
+    )
+    result = cli.fails("import", "customers", str(path))
+    assert result.stderr.startswith("followup: line 3: field larger than field limit")
+    assert customers(cli) == []

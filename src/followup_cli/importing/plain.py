@@ -67,14 +67,14 @@ class _NotPlain(Exception):
     """Some cell needs rows.py: the chunk goes row by row."""
 
 
-def plain_chunk(rows: tuple[list[str], ...], layout: PlainLayout) -> PlainChunk | None:
+def plain_chunk(rows: list[list[str]], layout: PlainLayout) -> PlainChunk | None:
     try:
         return _convert(rows, layout)
     except _NotPlain:
         return None
 
 
-def _convert(rows: tuple[list[str], ...], layout: PlainLayout) -> PlainChunk:
+def _convert(rows: list[list[str]], layout: PlainLayout) -> PlainChunk:
     widths = set(map(len, rows))
     if len(widths) != 1 or widths.pop() < layout.width:
         raise _NotPlain

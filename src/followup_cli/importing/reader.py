@@ -9,10 +9,10 @@ import codecs
 import csv
 import io
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from itertools import chain
+from itertools import accumulate, chain, islice
 from pathlib import Path
 
 from followup_cli.errors import InvalidInputError
@@ -26,7 +26,7 @@ csv.field_size_limit(16 * 1024 * 1024)  # our own 64 KiB limit reports the line;
 @dataclass
 class CsvSource:
     header: list[str]
-    records: Iterator[tuple[int, list[str]]]
+    chunks: Callable[[int], Iterator[tuple[Sequence[int], list[list[str]]]]]
     encoding: str
     delimiter: str
     preamble_lines: int
@@ -152,7 +152,7 @@ def open_csv(
             header.pop()  # trailing empty columns, as spreadsheets write them
         yield CsvSource(
             header=header,
-            records=_records(reader, preamble),
+            chunks=lambda size: _chunks(reader, preamble, size),
             encoding=chosen_encoding,
             delimiter=chosen_delimiter,
             preamble_lines=preamble,
@@ -165,6 +165,9 @@ def open_csv(
             f"line {line}: the text is not valid {chosen_encoding}; "
             "try --encoding cp1252 or --encoding latin-1"
         ) from None
+    except _Unparseable as broken:
+        line = _first_unparseable_record(source, chosen_encoding, chosen_delimiter, preamble)
+        raise InvalidInputError(f"line {line}: {broken.error}") from None
     finally:
         stream.close()
 
@@ -206,18 +209,65 @@ def _first_bad_line(source: str | bytes, encoding: str) -> int:
         stream.close()
 
 
-def _records(reader, preamble: int) -> Iterator[tuple[int, list[str]]]:
-    """(line the record starts on, cells); wholly blank lines are passed over."""
-    next_line = reader.line_num + 1
+class _Unparseable(Exception):
+    """csv gave up inside a chunk; open_csv finds the line its record starts on."""
+
+    def __init__(self, error: csv.Error):
+        super().__init__(str(error))
+        self.error = error
+
+
+def _chunks(reader, preamble: int, size: int) -> Iterator[tuple[Sequence[int], list[list[str]]]]:
+    """(the line each record starts on, the records), `size` records at a time; wholly
+    blank lines are passed over. csv reads a chunk with no Python per record; the lines
+    are worked out only when some record spans several."""
     while True:
+        first_line = reader.line_num + 1
         try:
-            cells = next(reader)
-        except StopIteration:
-            return
+            rows = list(islice(reader, size))
         except csv.Error as error:
-            raise InvalidInputError(f"line {preamble + next_line}: {error}") from None
+            raise _Unparseable(error) from None
         except UnicodeDecodeError:
             raise _Undecodable from None
-        start, next_line = next_line, reader.line_num + 1
-        if cells:
-            yield preamble + start, cells
+        if not rows:
+            return
+        if reader.line_num - first_line + 1 == len(rows):  # one line each
+            lines: Sequence[int] = range(preamble + first_line, preamble + first_line + len(rows))
+        else:
+            lines = list(
+                accumulate(
+                    (_line_breaks(row) + 1 for row in rows[:-1]), initial=preamble + first_line
+                )
+            )
+        if [] in rows:
+            kept = [(line, row) for line, row in zip(lines, rows, strict=True) if row]
+            if not kept:
+                continue
+            lines, rows = (list(column) for column in zip(*kept, strict=True))
+        yield lines, rows
+
+
+def _line_breaks(row: list[str]) -> int:
+    """Line breaks inside a record's quoted cells: each adds a physical line."""
+    return sum(cell.count("\n") + cell.count("\r") - cell.count("\r\n") for cell in row)
+
+
+def _first_unparseable_record(
+    source: str | bytes, encoding: str, delimiter: str, preamble: int
+) -> int:
+    """Read again record by record, since a failed chunk does not say where it failed."""
+    stream, _ = read_input_bytes(source)
+    try:
+        text = io.TextIOWrapper(stream, encoding=encoding, newline="")
+        for _ in range(preamble):
+            text.readline()
+        reader = csv.reader(text, delimiter=delimiter)
+        start = 1
+        try:
+            for _ in reader:
+                start = reader.line_num + 1
+        except csv.Error:
+            pass
+        return preamble + start
+    finally:
+        stream.close()

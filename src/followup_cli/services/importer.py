@@ -10,11 +10,10 @@ is unchanged, and a touchpoint or referral already on file is not added twice.
 import datetime as dt
 import gc
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from functools import partial
-from itertools import islice
 
 from followup_cli.errors import FollowupError, InvalidInputError
 from followup_cli.importing import headers
@@ -151,8 +150,7 @@ def _read(
         report.unmapped_columns = columns.unmapped
         importer = _IMPORTERS[kind](store, options, today, date_orders, columns, report)
         with indexes:
-            while chunk := list(islice(csv_source.records, CHUNK_ROWS)):
-                lines, rows = zip(*chunk, strict=True)
+            for lines, rows in csv_source.chunks(CHUNK_ROWS):
                 importer.take_chunk(lines, rows)
                 if progress:
                     progress(csv_source.position(), csv_source.size)
@@ -218,13 +216,14 @@ def _date_orders(
         if options.date_order:
             return dict.fromkeys(date_columns.values(), options.date_order)
         orders: dict[str, str] = {}
-        for _, cells in source.records:
-            for index, name in date_columns.items():
-                if index >= len(cells) or name in orders or not is_slashed(cells[index]):
-                    continue
-                hint = slashed_order_hint(cells[index])
-                if hint:
-                    orders[name] = hint
+        for _, rows in source.chunks(CHUNK_ROWS):
+            for cells in rows:
+                for index, name in date_columns.items():
+                    if index >= len(cells) or name in orders or not is_slashed(cells[index]):
+                        continue
+                    hint = slashed_order_hint(cells[index])
+                    if hint:
+                        orders[name] = hint
             if len(orders) == len(date_columns):
                 break
         return orders
@@ -237,7 +236,7 @@ class _Importer:
         self.created_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         self.touched: set[int] = set()
 
-    def take_chunk(self, lines: tuple[int, ...], rows: tuple[list[str], ...]) -> None:
+    def take_chunk(self, lines: Sequence[int], rows: list[list[str]]) -> None:
         for line, cells in zip(lines, rows, strict=True):
             self.take(line, cells)
 
@@ -300,14 +299,12 @@ class _CustomerImporter(_Importer):
         self.created_names: set[str] = set()
         self.layout = plain_layout(self.columns)
 
-    def take_chunk(self, lines: tuple[int, ...], rows: tuple[list[str], ...]) -> None:
+    def take_chunk(self, lines: Sequence[int], rows: list[list[str]]) -> None:
         plain = plain_chunk(rows, self.layout) if self.layout else None
         if plain is None or not self._take_plain(plain, lines, rows):
             super().take_chunk(lines, rows)
 
-    def _take_plain(
-        self, plain: PlainChunk, lines: tuple[int, ...], rows: tuple[list[str], ...]
-    ) -> bool:
+    def _take_plain(self, plain: PlainChunk, lines: Sequence[int], rows: list[list[str]]) -> bool:
         """False, having written nothing, when the chunk must go row by row after all."""
         keys = plain.email_keys
         if len(set(keys)) < len(keys):
