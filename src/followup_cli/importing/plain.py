@@ -9,9 +9,8 @@ gives the same result for plain rows and handles, or rejects, everything else.
 """
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import compress
 
 from followup_cli.importing.rows import STATUS_WORDS, ColumnMap
 from followup_cli.services.fields import EMAIL_PATTERN, MAX_CADENCE_DAYS, MAX_FIELD_LENGTH
@@ -43,11 +42,6 @@ class PlainChunk:
     def values(self) -> list[tuple]:
         """Row by row, the values of the fields present."""
         return list(zip(*(self.fields[name] for name in self.present), strict=True))
-
-    def rows(self, wanted: list[bool] | None = None) -> Iterator[tuple]:
-        """Row by row, every PLAIN_FIELDS value; only the `wanted` rows."""
-        rows = zip(*(self.fields[name] for name in PLAIN_FIELDS), strict=True)
-        return rows if wanted is None else compress(rows, wanted)
 
 
 def plain_layout(columns: ColumnMap) -> PlainLayout | None:

@@ -314,7 +314,7 @@ class _CustomerImporter(_Importer):
         wanted = [key not in stored for key in keys] if stored else None
         try:
             with self.store.savepoint():
-                self.store.insert_plain_customers(plain.rows(wanted), self.today)
+                self.store.insert_plain_customers(plain.fields, self.today, wanted)
         except sqlite3.IntegrityError:
             return False  # a repeat of an earlier chunk's email, in an empty database
         self.report.created += len(keys) - len(stored)

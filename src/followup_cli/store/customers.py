@@ -3,7 +3,8 @@
 import datetime as dt
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator, Sequence
+from itertools import compress
 
 from followup_cli.models import Customer
 from followup_cli.store.rows import CUSTOMER_COLUMNS, customer_from_row
@@ -69,6 +70,17 @@ def encode_tags(tags) -> str:
     return _JSON(list(tags))
 
 
+# What an empty plain-import column stores, as SQL.
+_PLAIN_DEFAULTS = {
+    "phone": "NULL",
+    "company": "NULL",
+    "tags": "'[]'",
+    "notes": "NULL",
+    "status": "'customer'",
+    "cadence_days": "NULL",
+}
+
+
 class CustomerQueries:
     connection = None
 
@@ -98,16 +110,28 @@ class CustomerQueries:
         """Many at once, each row in insert_customer's argument order (imports)."""
         self.connection.executemany(_INSERT_CUSTOMER, map(_encode_customer_row, rows))
 
-    def insert_plain_customers(self, rows: Iterable[tuple], added_on: dt.date) -> None:
-        """Rows of name, email, phone, company, tags (JSON), notes, status, cadence_days,
-        with "" for an empty cell (imports: binding None costs sqlite3 several times more
-        than binding a str, so "" goes in and SQL makes it NULL or the default)."""
+    def insert_plain_customers(
+        self, columns: dict[str, Sequence], added_on: dt.date, wanted: list[bool] | None
+    ) -> None:
+        """New customers from a chunk of a plain import: per field a value per row, ""
+        for an empty cell; only the `wanted` rows. The statement is chosen per chunk: a
+        column with no empty cell is bound as it is, one with nothing in it becomes the
+        default, and only a mixed one goes through nullif, for sqlite3 binds None through
+        a slow adapter lookup and every SQL function call costs per row."""
+        bound, values = [columns["name"], columns["email"]], ["?", "?"]
+        for name, default in _PLAIN_DEFAULTS.items():
+            column = columns[name]
+            if not any(column):
+                values.append(default)
+                continue
+            values.append("?" if "" not in column else f"coalesce(nullif(?, ''), {default})")
+            bound.append(column)
+        rows = zip(*bound, strict=True)
         self.connection.executemany(
             "INSERT INTO customers (name, email, phone, company, tags, notes, status, "
-            "cadence_days, created_on, status_changed_on) VALUES (?, ?, nullif(?, ''), "
-            "nullif(?, ''), coalesce(nullif(?, ''), '[]'), nullif(?, ''), "
-            f"coalesce(nullif(?, ''), 'customer'), nullif(?, ''), '{added_on}', '{added_on}')",
-            rows,
+            f"cadence_days, created_on, status_changed_on) VALUES ({', '.join(values)}, "
+            f"'{added_on.isoformat()}', '{added_on.isoformat()}')",
+            rows if wanted is None else compress(rows, wanted),
         )
 
     def update_customer(self, customer_id: int, changes: dict) -> None:
