@@ -60,8 +60,10 @@ class TransferQueries:
 
     def prepare_for_bulk_writes(self) -> None:
         """A larger page cache (16 MiB) keeps an import's index pages in memory; more made
-        no difference at 100k rows and cost memory at a million."""
+        no difference at 100k rows and cost memory at a million. Two sorter threads build
+        an index from a large table about a fifth faster."""
         self.connection.execute("PRAGMA cache_size = -16384")
+        self.connection.execute("PRAGMA threads = 2")
 
     @contextmanager
     def indexes_rebuilt_after(self, unique_email: bool) -> Iterator[None]:
