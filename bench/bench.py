@@ -171,41 +171,37 @@ def bench_import(env: dict, runs: int, with_million: bool) -> None:
                 [FOLLOWUP, "--db", str(target), "list"], check=True, env=env, capture_output=True
             )
 
-    news, empties, agains = [], [], []
-    for _ in range(max(3, runs // 3)):
+    utils = OUT / "sqlite-utils.db"
+    sqlite_utils = str(Path(sys.executable).with_name("sqlite-utils"))
+    utils_insert = [sqlite_utils, "insert", str(utils), "customers", str(csv_100k), "--csv"]
+    shell = OUT / "sqlite3-shell.db"
+    shell_import = ["sqlite3", str(shell), ".mode csv", f".import {csv_100k} customers"]
+    has_shell = shutil.which("sqlite3") is not None
+    # Rounds interleave every contender, so that a slow moment of the machine hits them alike.
+    news, empties, agains, utils_runs, shell_runs = [], [], [], [], []
+    for round_number in range(max(5, runs // 3)):
         fresh(create=False)
         news.append(timed_once(import_100k, env)[0])
         fresh(create=True)
         empties.append(timed_once(import_100k, env)[0])
         agains.append(timed_once(import_100k, env)[0])
+        if has_shell:
+            shell.unlink(missing_ok=True)
+            shell_runs.append(timed_once(shell_import, env)[0])
+        if round_number < 3:
+            utils.unlink(missing_ok=True)
+            utils_runs.append(timed_once(utils_insert, env)[0])
     new, empty, again = (statistics.median(runs) for runs in (news, empties, agains))
     print(f"| followup import customers (100k rows, new db) | {new:.0f} | |")
     print(f"| followup import customers (100k rows, existing empty db) | {empty:.0f} | |")
     print(f"| the same file again (all unchanged) | {again:.0f} | |")
-    utils = OUT / "sqlite-utils.db"
-    utils.unlink(missing_ok=True)
-    sqlite_utils = str(Path(sys.executable).with_name("sqlite-utils"))
-    sqlite_utils_ms = statistics.median(
-        timed_once([sqlite_utils, "insert", str(utils), "customers", str(csv_100k), "--csv"], env)[
-            0
-        ]
-        for _ in range(3)
-        if not utils.unlink(missing_ok=True)
-    )
+    utils_ms = statistics.median(utils_runs)
     print(
-        f"| sqlite-utils insert --csv (same file) | {sqlite_utils_ms:.0f} | followup is "
-        f"{sqlite_utils_ms / empty:.1f}x faster ({sqlite_utils_ms / new:.1f}x, new db) |"
+        f"| sqlite-utils insert --csv (same file) | {utils_ms:.0f} | followup is "
+        f"{utils_ms / empty:.1f}x faster ({utils_ms / new:.1f}x, new db) |"
     )
-    shell = OUT / "sqlite3-shell.db"
-    shell.unlink(missing_ok=True)
-    if shutil.which("sqlite3"):
-        shell_ms = statistics.median(
-            timed_once(["sqlite3", str(shell), ".mode csv", f".import {csv_100k} customers"], env)[
-                0
-            ]
-            for _ in range(runs)
-            if not shell.unlink(missing_ok=True)
-        )
+    if has_shell:
+        shell_ms = statistics.median(shell_runs)
         print(
             f"| sqlite3 shell .import (same file) | {shell_ms:.0f} | followup takes "
             f"{empty / shell_ms:.1f}x as long ({new / shell_ms:.1f}x, new db) |"
