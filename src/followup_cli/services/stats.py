@@ -16,7 +16,6 @@ Definitions (the period is the `months` before `as_of`, as_of included):
 - at risk: active customers whose last contact is more than twice their cadence ago.
 """
 
-import bisect
 import datetime as dt
 import json
 from collections import Counter, defaultdict
@@ -106,32 +105,33 @@ def _coverage(store: Store, active: list[tuple], as_of: dt.date) -> tuple[list[d
     week_ends = [as_of - dt.timedelta(weeks=k) for k in range(COVERAGE_WEEKS - 1, -1, -1)]
     longest = max((row[3] for row in active), default=DEFAULT_CADENCE_DAYS)
     since = week_ends[0] - dt.timedelta(days=longest)
-    contacts: dict[int, list[str]] = defaultdict(list)
-    for customer_id, date in store.contact_dates(as_of, since):
-        contacts[customer_id].append(date)
-    first_touch = store.first_touch_dates()
-    known_since = {
-        customer_id: min(created_on or "9999", first_touch.get(customer_id, "9999"))
-        for customer_id, _, created_on, _, _ in active
-    }
-    points, covered_now = [], 0
-    for week_end in week_ends:
-        end_text = week_end.isoformat()
-        on_file = covered = 0
-        for customer_id, _, _, cadence, _ in active:
-            if known_since[customer_id] > end_text:
+    contacts: dict[int, list[int]] = defaultdict(list)
+    for customer_id, day in store.contact_days(as_of, since):
+        contacts[customer_id].append(day)
+    first_touch = store.first_touch_dates(added_after=week_ends[0])
+    end_texts = [week_end.isoformat() for week_end in week_ends]
+    end_days = [week_end.toordinal() for week_end in week_ends]
+    on_file, covered = [0] * len(week_ends), [0] * len(week_ends)
+    for customer_id, _, created_on, cadence, _ in active:
+        known_since = min(created_on or "9999", first_touch.get(customer_id) or "9999")
+        days = contacts.get(customer_id, ())
+        seen = 0  # how many of the customer's contact days are on or before the week end
+        for week, end_day in enumerate(end_days):
+            if known_since > end_texts[week]:
                 continue
-            on_file += 1
-            dates = contacts.get(customer_id)
-            if not dates:
-                continue
-            position = bisect.bisect_right(dates, end_text)
-            if position and (week_end - dt.date.fromisoformat(dates[position - 1])).days <= cadence:
-                covered += 1
-        share = _share(covered, on_file) if on_file else None  # nobody on file yet
-        points.append({"week_ending": end_text, "coverage": share})
-        covered_now = covered
-    return points, covered_now
+            on_file[week] += 1
+            while seen < len(days) and days[seen] <= end_day:
+                seen += 1
+            if seen and end_day - days[seen - 1] <= cadence:
+                covered[week] += 1
+    points = [
+        {
+            "week_ending": end_text,
+            "coverage": _share(covered[week], on_file[week]) if on_file[week] else None,
+        }
+        for week, end_text in enumerate(end_texts)
+    ]
+    return points, covered[-1]
 
 
 def _referrals(store: Store, start: dt.date, as_of: dt.date, active: int, months: int) -> dict:

@@ -35,20 +35,25 @@ class InsightQueries:
             (default_days,),
         ).fetchall()
 
-    def contact_dates(self, until: dt.date, since: dt.date) -> list[tuple[int, str]]:
-        """(customer id, date) of contacts in [since, until], per customer in date order."""
+    def contact_days(self, until: dt.date, since: dt.date) -> list[tuple[int, int]]:
+        """(customer id, date as a proleptic ordinal, as date.toordinal() gives it) of
+        contacts in [since, until], in date order (the index's, so nothing is sorted): days
+        compare as integers, and each customer's contacts come in date order."""
         return self.connection.execute(
-            f"SELECT customer_id, date FROM touchpoints WHERE kind IN ({_CONTACT_KIND_LIST}) "
-            "AND date <= ? AND date >= ? ORDER BY customer_id, date",
+            "SELECT customer_id, CAST(julianday(date) - 1721424.5 AS INTEGER) FROM touchpoints "
+            f"WHERE kind IN ({_CONTACT_KIND_LIST}) AND date <= ? AND date >= ? ORDER BY date",
             (until.isoformat(), since.isoformat()),
         ).fetchall()
 
-    def first_touch_dates(self) -> dict[int, str]:
-        """Each customer's earliest touchpoint: imported customers were known before the
-        day they were added."""
+    def first_touch_dates(self, added_after: dt.date) -> dict[int, str]:
+        """The earliest touchpoint of each customer added after `added_after` (or on no
+        known day): imported customers were known before the day they were added. Those
+        added earlier are known since then anyway, so their histories are not read."""
         return dict(
             self.connection.execute(
-                "SELECT customer_id, min(date) FROM touchpoints GROUP BY customer_id"
+                "SELECT id, (SELECT min(date) FROM touchpoints WHERE customer_id = customers.id) "
+                "FROM customers WHERE created_on IS NULL OR created_on > ?",
+                (added_after.isoformat(),),
             )
         )
 
