@@ -3,7 +3,8 @@
 Most customer files are plain: one name column, one email per row, no stray spaces, no
 vendor quirks. For those, per-row Python (a dict of values, a record, a dozen calls) is most
 of an import's time, so a chunk of rows is checked whole: each column joined into one string
-and matched with one regular expression, each conversion one list comprehension. A chunk
+and tested with substring checks (and emails with one regular expression), each conversion
+one list comprehension. A chunk
 that is not plain in every cell returns None and goes through rows.py row by row, which
 gives the same result for plain rows and handles, or rejects, everything else.
 """
