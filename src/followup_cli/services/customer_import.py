@@ -23,8 +23,10 @@ class CustomerImporter(RowImporter):
     it first, so duplicates within the file are found like any other match.
 
     Into an empty database there is nothing to look up, so rows with an email go straight
-    to the batch and the unique email index finds repeats within the file: a batch that
-    hits one is rolled back and replayed row by row, each repeat becoming an update.
+    to the batch, and the unique email index finds repeats within the file: as they come
+    when it is in place (a batch that hits one is rolled back and replayed row by row, each
+    repeat becoming an update), or when importer.py builds it after the rows, which sends
+    the whole file round again with the index in place.
 
     A chunk of plain rows (see plain.py) skips the per-row work: its emails are looked up
     in one query, the new rows inserted in one statement, and a matched row that would
