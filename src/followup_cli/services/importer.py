@@ -110,7 +110,7 @@ def _import(store, kind, source, data, options, today, date_orders, progress) ->
                 try:
                     with store.savepoint():
                         report = read(store.indexes_rebuilt_after(unique_email=False))
-                except EmailRepeated:  # across chunks: again, with the unique index kept
+                except EmailRepeated:  # the file repeats an email: again, with the index kept
                     report = read(store.indexes_rebuilt_after(unique_email=True))
             else:
                 report = read(nullcontext())
