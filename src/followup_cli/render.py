@@ -20,7 +20,11 @@ _LINE_BREAKS = re.compile(r"[\t\n\r]+")
 def neutralise(text: str) -> str:
     """Control characters become visible escapes; tabs and line breaks become one space."""
     text = _LINE_BREAKS.sub(" ", text)
-    return _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
+    return _CONTROL.sub(_visible_escape, text)
+
+
+def _visible_escape(match: re.Match) -> str:
+    return f"\\x{ord(match.group()):02x}"
 
 
 def use_rich() -> bool:
@@ -67,9 +71,7 @@ class _VisibleControls:
     tabs are written as visible escapes, so a cell holding ESC [ is shown, not obeyed."""
 
     def write(self, text: str) -> int:
-        return sys.stdout.write(
-            _DOCUMENT_CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
-        )
+        return sys.stdout.write(_DOCUMENT_CONTROL.sub(_visible_escape, text))
 
 
 def document_stdout():
