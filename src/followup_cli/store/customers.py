@@ -2,7 +2,6 @@
 
 import datetime as dt
 import json
-import re
 from collections.abc import Iterator, Sequence
 from itertools import compress
 
@@ -58,16 +57,19 @@ def _encode_customer_row(row: tuple) -> tuple:
     )
 
 
-_PLAIN_TAG = re.compile(r"[^\x00-\x1f\"\\\x7f-\uffff]*")
-
-
 def encode_tags(tags) -> str:
     """JSON text of the tag list; a join for the usual plain tags, json for anything else."""
     if not tags:
         return "[]"
-    if all(_PLAIN_TAG.fullmatch(tag) for tag in tags):
+    if all(map(_is_plain_tag, tags)):
         return '["' + '", "'.join(tags) + '"]'
     return _JSON(list(tags))
+
+
+def _is_plain_tag(tag: str) -> bool:
+    """Written by json exactly as it is: printable ASCII without a quote or a backslash.
+    (String tests, not a regex: compiling that character class cost 2.5 ms per command.)"""
+    return tag.isascii() and tag.isprintable() and '"' not in tag and "\\" not in tag
 
 
 # What an empty plain-import column stores, as SQL.
