@@ -4,17 +4,22 @@ Most customer files are plain: one name column, one email per row, no stray spac
 vendor quirks. For those, per-row Python (a dict of values, a record, a dozen calls) is most
 of an import's time, so a chunk of rows is checked whole: each column joined into one string
 and tested with substring checks (and emails with one regular expression), each conversion
-one list comprehension. A chunk
-that is not plain in every cell returns None and goes through rows.py row by row, which
-gives the same result for plain rows and handles, or rejects, everything else.
+one list comprehension. A chunk that is not plain in every cell returns None and goes
+through rows.py row by row, which gives the same result for plain rows and handles, or
+rejects, everything else.
 """
 
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from followup_cli.importing.rows import STATUS_WORDS, ColumnMap
-from followup_cli.services.fields import EMAIL_PATTERN, MAX_CADENCE_DAYS, MAX_FIELD_LENGTH
+from followup_cli.importing.rows import STATUS_WORDS, ColumnMap, split_tags
+from followup_cli.services.fields import (
+    EMAIL_PATTERN,
+    MAX_CADENCE_DAYS,
+    MAX_FIELD_LENGTH,
+    is_whole_number,
+)
 
 # A tag to trim or an empty one between commas: such a column takes the slower split.
 _UNEVEN_COMMAS = (", ", " ,", ",,", ",\x00", "\x00,")
@@ -138,7 +143,7 @@ def _distinct(cell: str) -> bool:
 
 
 def _comma_separated_tags(cell: str) -> str:
-    tags = dict.fromkeys(tag for tag in (part.strip() for part in cell.split(",")) if tag)
+    tags = split_tags([cell]) if cell else ()
     return '["' + '", "'.join(tags) + '"]' if tags else ""
 
 
@@ -150,7 +155,7 @@ def _statuses(cells: tuple[str, ...]) -> list[str]:
 
 
 def _cadences(cells: tuple[str, ...]) -> list[int | str]:
-    if not all(cell.isascii() and cell.isdigit() for cell in cells if cell):
+    if not all(is_whole_number(cell) for cell in cells if cell):
         raise _NotPlain
     cadences = [int(cell) if cell else "" for cell in cells]
     if any(days != "" and not 1 <= days <= MAX_CADENCE_DAYS for days in cadences):

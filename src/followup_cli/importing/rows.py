@@ -13,7 +13,12 @@ from dataclasses import dataclass, field
 from followup_cli.errors import InvalidInputError
 from followup_cli.importing.filedates import DateOrderUndecided, parse_file_date
 from followup_cli.models import IMPORTED_KIND, STATUSES, TOUCHPOINT_KINDS
-from followup_cli.services.fields import MAX_CADENCE_DAYS, MAX_FIELD_LENGTH, is_email
+from followup_cli.services.fields import (
+    MAX_CADENCE_DAYS,
+    MAX_FIELD_LENGTH,
+    is_email,
+    is_whole_number,
+)
 
 CUSTOMER_FIELD_NAMES = frozenset(
     {
@@ -207,7 +212,7 @@ def customer_record(
         emails[0] if emails else None,
         phones[0] if phones else None,
         _first(get("company")),
-        _tags(get("tags", ())),
+        split_tags(get("tags", ())),
         "\n".join(notes) or None,
         _status(status[0]) if status else None,
         _cadence(cadence[0]) if cadence else None,
@@ -250,7 +255,7 @@ def _addresses(cells: list[str]) -> tuple[list[str], list[str]]:
     return valid, other
 
 
-def _tags(cells: list[str]) -> tuple[str, ...]:
+def split_tags(cells: list[str]) -> tuple[str, ...]:
     """Comma- or semicolon-separated, Google's " ::: " too, without its "* myContacts"."""
     if len(cells) == 1:
         cell = cells[0]
@@ -286,7 +291,7 @@ def _status(text: str | None) -> str | None:
 def _cadence(text: str | None) -> int | None:
     if not text:
         return None
-    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= MAX_CADENCE_DAYS:
+    if not is_whole_number(text) or not 1 <= int(text) <= MAX_CADENCE_DAYS:
         raise RowRejected(f"cadence {text!r} is not a number of days from 1 to {MAX_CADENCE_DAYS}")
     return int(text)
 

@@ -22,7 +22,7 @@ def resolve_customer(store: Store, reference: str) -> Customer:
     if not text:
         raise InvalidInputError("name a customer by id, email or name")
     number = text.lstrip("#")
-    if number.isascii() and number.isdigit():  # "²" is a digit to Python, but not to int()
+    if fields.is_whole_number(number):
         customer = store.customer_by_id(int(number))
         if customer:
             return customer
@@ -160,7 +160,7 @@ def parse_cadence(text: str) -> int | None:
     value = text.strip().lower()
     if value in ("default", "none", ""):
         return None
-    if not (value.isascii() and value.isdigit()):
+    if not fields.is_whole_number(value):
         raise InvalidInputError(f"cadence {text!r} is not a number of days or 'default'")
     return fields.clean_cadence(int(value))
 

@@ -31,6 +31,11 @@ def clean_name(value: str | None) -> str:
     return " ".join(name.split())
 
 
+def is_whole_number(text: str) -> bool:
+    """Digits int() can read: "²" is a digit to str.isdigit(), but int("²") fails."""
+    return text.isascii() and text.isdigit()
+
+
 def is_email(value: str) -> bool:
     return bool(_EMAIL.fullmatch(value))
 
