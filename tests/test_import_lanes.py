@@ -77,7 +77,7 @@ def test_a_plain_file_gives_the_same_book_either_way(cli, tmp_path):
     assert [r["unchanged"] for r in reports] == [0, 5, 1]
     assert reports[2]["updated"] == 1
     ana = outcome[0]["book"][0]
-    assert ana["email"] == "ana@example.com" and ana["company"] == "New Co"
+    assert ana["email"] == "Ana@Example.com" and ana["company"] == "New Co"  # case: same address
     assert ana["tags"] == ["vip", "north", "golf"] and ana["cadence_days"] == 30
     assert [customer["tags"] for customer in outcome[0]["book"][2:]] == [
         ["north", "vip"],

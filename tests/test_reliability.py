@@ -302,10 +302,11 @@ def test_a_migration_backs_up_first(cli, database, monkeypatch):
     monkeypatch.setattr(migrations, "MIGRATIONS", [*migrations.MIGRATIONS, add_a_column])
     monkeypatch.setattr(migrations, "SCHEMA_VERSION", len(migrations.MIGRATIONS))
     cli.ok("list")
-    kept = database.with_name("followup-schema1-2026-11-22.db")
+    before = len(migrations.MIGRATIONS) - 1
+    kept = database.with_name(f"followup-schema{before}-2026-11-22.db")
     assert stat.S_IMODE(kept.stat().st_mode) == 0o600
     with sqlite3.connect(kept) as connection:
-        assert connection.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == before
         assert connection.execute("SELECT name FROM customers").fetchall() == [("Ana Alpha",)]
 
 

@@ -1,9 +1,14 @@
-"""Turn the date words people type into dates, always against an explicit `today`.
+"""Dates: the words people type, and the cells files hold. One module, so that the two agree
+on what a two-digit year means, which of day and month comes first, and what an impossible
+date is called.
 
-The parser never reads the clock: callers pass `today` (see config.today), which keeps every
-phrase testable. The direction says which way a phrase without one points: a touchpoint is
-logged in the past ("friday" is the last one, "3d" is three days ago), a follow-up is promised
-in the future ("friday" is the next one, "3d" is three days ahead).
+The phrase parser never reads the clock: callers pass `today` (see config.today), which keeps
+every phrase testable. The direction says which way a phrase without one points: a touchpoint
+is logged in the past ("friday" is the last one, "3d" is three days ago), a follow-up is
+promised in the future ("friday" is the next one, "3d" is three days ahead).
+
+File cells are stricter: ISO dates and timestamps, "3 Nov 2025", 31.12.2025, and slashed dates
+whose order is decided per column by a value that shows it (a 13 or more in either place).
 """
 
 import datetime as dt
@@ -108,6 +113,24 @@ def _real_date(year: int, month: int, day: int, original: str) -> dt.date:
         raise InvalidInputError(f"{original!r} is not a real date") from None
 
 
+def full_year(digits: str) -> int:
+    """'75' is 1975 and '25' is 2025, in a phrase and in a file alike: two digits up to 69
+    are this century, from 70 the last (as POSIX strptime reads %y, give or take a year)."""
+    year = int(digits)
+    if len(digits) == 2:
+        year += 2000 if year < 70 else 1900
+    return year
+
+
+def order_shown(first: int, second: int) -> str | None:
+    """'dmy' or 'mdy' when one of a numeric date's two leading numbers can only be a day."""
+    if first > 12 >= second:
+        return "dmy"
+    if second > 12 >= first:
+        return "mdy"
+    return None
+
+
 def _read_iso(phrase: str, today: dt.date, direction: Direction) -> dt.date | None:
     match = _ISO.fullmatch(phrase)
     if not match:
@@ -165,17 +188,14 @@ def _read_relative(phrase: str, today: dt.date, direction: Direction) -> dt.date
 def _read_numeric(phrase: str, match: re.Match, date_order: str | None) -> dt.date:
     first, separator, second, year_text = match.groups()
     first_number, second_number = int(first), int(second)
-    year = int(year_text) + (2000 if len(year_text) == 2 else 0)
+    year = full_year(year_text)
     if separator == "." and date_order is None:
         date_order = "dmy"  # dotted dates are day-first wherever they are written
     if date_order is None:
-        if first_number > 12 >= second_number:
+        date_order = order_shown(first_number, second_number)
+        if first_number == second_number:
             date_order = "dmy"
-        elif second_number > 12 >= first_number:
-            date_order = "mdy"
-        elif first_number == second_number:
-            date_order = "dmy"
-        else:
+        elif date_order is None:
             raise InvalidInputError(
                 f"{phrase!r} could be either day or month first; write it as YYYY-MM-DD, "
                 "or set FOLLOWUP_DATE_ORDER=dmy or mdy"
@@ -209,3 +229,74 @@ def _read_with_dateutil(text: str, phrase: str, today: dt.date, direction: Direc
         return max(earlier)
     later = [candidate for candidate in candidates if candidate >= today]
     return min(later)
+
+
+# Dates as files hold them.
+
+_SLASHED = re.compile(
+    r"(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})(?:[ T,]+\d{1,2}:\d{2}(?::\d{2})?\s*([ap]m)?)?", re.I
+)
+_DOTTED = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{2}|\d{4})(?:[ T,]+\d{1,2}:\d{2}(?::\d{2})?)?")
+_EMPTY_PLACEHOLDERS = re.compile(r"0{1,2}/0{1,2}/0{2,4}|0{4}-0{2}-0{2}.*|n/?a|-+|none|null")
+_TEXT_FORMATS = ("%d %b %Y", "%d %B %Y", "%b %d, %Y", "%B %d, %Y", "%b %d %Y", "%d-%b-%Y")
+
+
+class DateOrderUndecided(InvalidInputError):
+    """No value in a column says whether its slashed dates are day or month first."""
+
+
+def slashed_order_hint(value: str) -> str | None:
+    """'dmy' or 'mdy' when this value decides it, else None."""
+    match = _SLASHED.fullmatch(value.strip())
+    if not match:
+        return None
+    return order_shown(int(match.group(1)), int(match.group(2)))
+
+
+def is_slashed(value: str) -> bool:
+    return bool(_SLASHED.fullmatch(value.strip()))
+
+
+def parse_file_date(value: str, order: str | None) -> dt.date | None:
+    """The date in one cell, None for an empty cell or a vendor's empty placeholder."""
+    text = value.strip()
+    if not text or _EMPTY_PLACEHOLDERS.fullmatch(text.lower()):
+        return None
+    iso = _iso(text)
+    if iso:
+        return iso
+    slashed = _SLASHED.fullmatch(text)
+    if slashed:
+        first, second, year = int(slashed.group(1)), int(slashed.group(2)), slashed.group(3)
+        order = order or slashed_order_hint(text)
+        if order is None:
+            if first != second:
+                raise DateOrderUndecided(
+                    f"dates like {text!r} could be day or month first and no date in their "
+                    "column says which; give --date-order dmy or --date-order mdy"
+                )
+            order = "dmy"
+        day, month = (first, second) if order == "dmy" else (second, first)
+        return _real_date(full_year(year), month, day, text)
+    dotted = _DOTTED.fullmatch(text)
+    if dotted:
+        day, month, year = dotted.groups()
+        return _real_date(full_year(year), int(month), int(day), text)
+    for pattern in _TEXT_FORMATS:
+        try:
+            return dt.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise InvalidInputError(f"cannot read {text!r} as a date; use YYYY-MM-DD")
+
+
+def _iso(text: str) -> dt.date | None:
+    if not (len(text) >= 10 and text[4] == "-" and text[:4].isdigit()):
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(text.replace(" UTC", "+00:00"))
+    except ValueError:
+        raise InvalidInputError(f"{text!r} is not a real date or time") from None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone()  # a timestamp with a zone lands on the local date
+    return moment.date()

@@ -17,6 +17,7 @@ from followup_cli.cli.app import (
 )
 from followup_cli.errors import InvalidInputError
 from followup_cli.services import customers as service
+from followup_cli.services.lookup import resolve_customer
 
 COMPLETIONS_SHOWN = 50
 
@@ -124,7 +125,7 @@ def list_customers(
 
     Example: followup list --tag vip --format json
     """
-    from followup_cli.services.fields import clean_status, clean_tags
+    from followup_cli.values import clean_status, clean_tags
 
     found = store(ctx).list_customers(
         tag=clean_tags([tag])[0] if tag else None,
@@ -187,7 +188,7 @@ def delete(
 
     Example: followup delete "Ana Alpha" --yes
     """
-    target = service.resolve_customer(store(ctx), customer)
+    target = resolve_customer(store(ctx), customer)
     if not yes:
         if not sys.stdin.isatty():
             raise InvalidInputError("deleting needs --yes when not run at a terminal")

@@ -82,7 +82,7 @@ def import_(
 
     Example: followup import customers hubspot-contacts.csv --dry-run
     """
-    from followup_cli.services.importer import ImportOptions, ImportRefused, import_csv
+    from followup_cli.imports.pipeline import ImportOptions, ImportRefused, import_csv
 
     options = ImportOptions(
         dry_run=dry_run,
@@ -123,6 +123,7 @@ def _print_report(report, output: ReportFormat, to_stderr: bool) -> None:
                 "written": report.written,
                 **counts,
                 "problems": [{"line": line, "reason": reason} for line, reason in report.problems],
+                "warnings": [{"line": line, "reason": reason} for line, reason in report.warnings],
                 "unmapped_columns": report.unmapped_columns,
             }
         )
@@ -130,6 +131,8 @@ def _print_report(report, output: ReportFormat, to_stderr: bool) -> None:
     say = render.notice if to_stderr else render.line
     for line, reason in report.problems:
         say(f"line {line}: {reason}")
+    for line, reason in report.warnings:
+        say(f"line {line}: warning: {reason}")
     if report.unmapped_columns:
         say("kept as extra fields: " + ", ".join(report.unmapped_columns))
     if to_stderr:

@@ -3,13 +3,13 @@
 A customer's own cadence wins, then the shortest among their tags, then `due --days`.
 """
 
+from followup_cli import values
 from followup_cli.errors import InvalidInputError, NotFoundError
-from followup_cli.services import fields
 from followup_cli.store import Store
 
 
 def _one_tag(tag: str) -> str:
-    tags = fields.clean_tags([tag])
+    tags = values.clean_tags([tag])
     if len(tags) != 1:
         raise InvalidInputError(f"{tag!r} is not one tag")
     return tags[0]
@@ -17,7 +17,7 @@ def _one_tag(tag: str) -> str:
 
 def set_cadence(store: Store, tag: str, days: int) -> tuple[str, int]:
     tag = _one_tag(tag)
-    days = fields.clean_cadence(days)
+    days = values.clean_cadence(days)
     with store.transaction():
         store.set_tag_cadence(tag, days)
     return tag, days

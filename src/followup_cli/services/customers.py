@@ -1,78 +1,13 @@
-"""Adding, finding, editing and removing customers.
-
-A CUSTOMER reference is an id, an exact email, an exact name (any case) or a unique part of a
-name. An ambiguous one is refused with the candidates listed, so nothing is ever changed on a
-guess.
-"""
+"""Adding, editing, showing and removing customers (found through services.lookup)."""
 
 import datetime as dt
 from dataclasses import dataclass
 
-from followup_cli.errors import AmbiguousError, InvalidInputError, NotFoundError
+from followup_cli import values
+from followup_cli.errors import InvalidInputError
 from followup_cli.models import Customer, CustomerDetail
-from followup_cli.services import fields
+from followup_cli.services.lookup import refuse_taken_email, resolve_customer
 from followup_cli.store import Store
-
-CANDIDATES_SHOWN = 5
-MAX_PARTIAL_MATCHES = 50
-
-
-def resolve_customer(store: Store, reference: str) -> Customer:
-    text = (reference or "").strip()
-    if not text:
-        raise InvalidInputError("name a customer by id, email or name")
-    number = text.lstrip("#")
-    if fields.is_whole_number(number):
-        customer = store.customer_by_id(int(number))
-        if customer:
-            return customer
-        raise NotFoundError(f"no customer has id {number}; see `followup list`")
-    if "@" in text:
-        customer = store.customer_by_email(text)
-        if customer:
-            return customer
-        raise NotFoundError(f"no customer has the email {text}; see `followup list`")
-    exact = store.customers_named(text)
-    if len(exact) == 1:
-        return exact[0]
-    candidates = exact or store.customers_with_name_part(text, MAX_PARTIAL_MATCHES)
-    # "ana" means Ana Alpha rather than Anabel Cruz: whole words beat fragments of words.
-    whole_words = [c for c in candidates if _is_word_of(text, c.name)]
-    if len(whole_words) == 1:
-        return whole_words[0]
-    if len(candidates) == 1:
-        return candidates[0]
-    if not candidates:
-        raise NotFoundError(f"no customer matches {text!r}; see `followup list --search {text!r}`")
-    shown = "; ".join(_describe(candidate) for candidate in candidates[:CANDIDATES_SHOWN])
-    more = (
-        f" and {len(candidates) - CANDIDATES_SHOWN} more"
-        if len(candidates) > CANDIDATES_SHOWN
-        else ""
-    )
-    if len(candidates) >= MAX_PARTIAL_MATCHES:
-        more = " and many more"
-    raise AmbiguousError(
-        f"{text!r} matches several customers: {shown}{more}; use the id or the email"
-    )
-
-
-def _is_word_of(text: str, name: str) -> bool:
-    words, wanted = name.casefold().split(), text.casefold().split()
-    return any(words[i : i + len(wanted)] == wanted for i in range(len(words)))
-
-
-def _describe(customer: Customer) -> str:
-    email = f", {customer.email}" if customer.email else ""
-    return f"{customer.name} (#{customer.id}{email})"
-
-
-def refuse_taken_email(store: Store, email: str | None, own_id: int | None = None) -> None:
-    if not email:
-        return
-    holder = store.customer_by_email(email)
-    if holder and holder.id != own_id:
-        raise InvalidInputError(f"{email} already belongs to {_describe(holder)}")
 
 
 @dataclass(frozen=True)
@@ -88,22 +23,22 @@ class NewCustomer:
 
 
 def add_customer(store: Store, new: NewCustomer, today: dt.date) -> Customer:
-    name = fields.clean_name(new.name)
-    email = fields.clean_email(new.email)
-    status = fields.clean_status(new.status, ("customer", "prospect"))
-    values = {
+    name = values.clean_name(new.name)
+    email = values.clean_email(new.email)
+    status = values.clean_status(new.status, ("customer", "prospect"))
+    fields = {
         "name": name,
         "email": email,
-        "phone": fields.clean_text(new.phone, "phone"),
-        "company": fields.clean_text(new.company, "company"),
-        "tags": fields.clean_tags(new.tags),
-        "notes": fields.clean_text(new.notes, "note"),
-        "cadence_days": fields.clean_cadence(new.cadence_days),
+        "phone": values.clean_text(new.phone, "phone"),
+        "company": values.clean_text(new.company, "company"),
+        "tags": values.clean_tags(new.tags),
+        "notes": values.clean_text(new.notes, "note"),
+        "cadence_days": values.clean_cadence(new.cadence_days),
         "status": status,
     }
     with store.transaction():
         refuse_taken_email(store, email)
-        customer_id = store.insert_customer(created_on=today, **values)
+        customer_id = store.insert_customer(created_on=today, **fields)
     return store.customer_by_id(customer_id)
 
 
@@ -129,24 +64,24 @@ def edit_customer(
         customer = resolve_customer(store, reference)
         updates: dict = {}
         if changes.name is not None:
-            updates["name"] = fields.clean_name(changes.name)
+            updates["name"] = values.clean_name(changes.name)
         if changes.email is not None:
-            updates["email"] = fields.clean_email(changes.email)
+            updates["email"] = values.clean_email(changes.email)
             refuse_taken_email(store, updates["email"], customer.id)
         for column in ("phone", "company"):
             value = getattr(changes, column)
             if value is not None:
-                updates[column] = fields.clean_text(value, column)
+                updates[column] = values.clean_text(value, column)
         if changes.notes is not None:
-            updates["notes"] = fields.clean_text(changes.notes, "note")
+            updates["notes"] = values.clean_text(changes.notes, "note")
         if changes.add_tags or changes.remove_tags:
-            removed = set(fields.clean_tags(changes.remove_tags))
+            removed = set(values.clean_tags(changes.remove_tags))
             kept = [tag for tag in customer.tags if tag not in removed]
-            updates["tags"] = fields.clean_tags([*kept, *changes.add_tags])
+            updates["tags"] = values.clean_tags([*kept, *changes.add_tags])
         if changes.cadence is not None:
             updates["cadence_days"] = parse_cadence(changes.cadence)
         if changes.status is not None:
-            updates["status"] = fields.clean_status(changes.status)
+            updates["status"] = values.clean_status(changes.status)
             if updates["status"] != customer.status:
                 updates["status_changed_on"] = today.isoformat()
         if not updates:
@@ -160,9 +95,9 @@ def parse_cadence(text: str) -> int | None:
     value = text.strip().lower()
     if value in ("default", "none", ""):
         return None
-    if not fields.is_whole_number(value):
+    if not values.is_whole_number(value):
         raise InvalidInputError(f"cadence {text!r} is not a number of days or 'default'")
-    return fields.clean_cadence(int(value))
+    return values.clean_cadence(int(value))
 
 
 def delete_customer(store: Store, reference: str) -> Customer:

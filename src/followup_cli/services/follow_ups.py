@@ -7,11 +7,11 @@ open one, the promise that is most overdue, so the common case needs no id.
 import datetime as dt
 from dataclasses import dataclass
 
+from followup_cli import values
 from followup_cli.dates import parse_future
 from followup_cli.errors import InvalidInputError, NotFoundError
 from followup_cli.models import TOUCHPOINT_KINDS, Customer, FollowUp
-from followup_cli.services import fields
-from followup_cli.services.customers import resolve_customer
+from followup_cli.services.lookup import resolve_customer
 from followup_cli.services.touchpoints import record_touchpoint
 from followup_cli.store import Store
 
@@ -25,7 +25,7 @@ def schedule(
     date_order: str | None = None,
 ) -> FollowUp:
     due_on = parse_future(when, today, date_order)
-    note = fields.clean_text(note, "note")
+    note = values.clean_text(note, "note")
     with store.transaction():
         customer = resolve_customer(store, reference)
         follow_up_id = store.insert_follow_up(customer.id, due_on, note, today)
@@ -34,7 +34,7 @@ def schedule(
 
 def agenda(store: Store, today: dt.date, days: int) -> list[FollowUp]:
     """Open follow-ups due within `days` from today, the overdue ones first."""
-    if not 0 <= days <= fields.MAX_CADENCE_DAYS:
+    if not 0 <= days <= values.MAX_CADENCE_DAYS:
         raise InvalidInputError(f"--days {days} is out of range; use 0 to 3650")
     return store.open_follow_ups_until(today + dt.timedelta(days=days))
 
@@ -58,7 +58,7 @@ class Done:
 def done(
     store: Store, reference: str, note: str | None, today: dt.date, log_kind: str | None = None
 ) -> Done:
-    note = fields.clean_text(note, "note")
+    note = values.clean_text(note, "note")
     if log_kind is not None:
         log_kind = log_kind.strip().lower()
         if log_kind not in TOUCHPOINT_KINDS:

@@ -13,9 +13,9 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 
+from followup_cli import values
 from followup_cli.errors import InvalidInputError
 from followup_cli.models import DEFAULT_CADENCE_DAYS
-from followup_cli.services import fields
 from followup_cli.store import Store
 
 
@@ -37,8 +37,8 @@ def pitch_list(
 ) -> list[Pitch]:
     if limit < 0:
         raise InvalidInputError("--limit cannot be negative (0 lists everyone)")
-    wanted = fields.clean_tags([tag])[0] if tag else None
-    unwanted = fields.clean_tags([exclude_tag])[0] if exclude_tag else None
+    wanted = values.clean_tags([tag])[0] if tag else None
+    unwanted = values.clean_tags([exclude_tag])[0] if exclude_tag else None
     facts = store.warmth_facts(today - dt.timedelta(days=365), today)
     last = store.last_contacts_before(today, today)
     ranked = []

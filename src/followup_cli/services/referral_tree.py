@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from followup_cli.services.customers import resolve_customer
+from followup_cli.services.lookup import resolve_customer
 from followup_cli.store import Store
 
 

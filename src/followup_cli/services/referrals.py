@@ -4,11 +4,11 @@ prospect, so a referral can be recorded in the moment it is mentioned."""
 import datetime as dt
 from dataclasses import dataclass
 
+from followup_cli import values
 from followup_cli.dates import parse_past
-from followup_cli.errors import AmbiguousError, InvalidInputError, NotFoundError
-from followup_cli.models import Customer, Referral
-from followup_cli.services import fields
-from followup_cli.services.customers import refuse_taken_email, resolve_customer
+from followup_cli.errors import InvalidInputError, NotFoundError
+from followup_cli.models import Referral
+from followup_cli.services.lookup import customer_named, refuse_taken_email, resolve_customer
 from followup_cli.store import Store
 
 
@@ -35,21 +35,23 @@ def record_referral(
     when: str | None = None,
     date_order: str | None = None,
 ) -> RecordedReferral:
-    name = fields.clean_name(person.name)
-    email = fields.clean_email(person.email)
-    note = fields.clean_text(note, "note")
+    name = values.clean_name(person.name)
+    email = values.clean_email(person.email)
+    if email is None and values.is_email(name):
+        email = name  # `refer ana bob@example.com`: the address is who is meant
+    note = values.clean_text(note, "note")
     date = parse_past(when, today, date_order) if when else today
     with store.transaction():
         referrer = resolve_customer(store, referrer_reference)
-        referred = _existing_person(store, name, email)
+        referred = customer_named(store, name, email)
         is_new = referred is None
         if referred is None:
             refuse_taken_email(store, email)
             referred_id = store.insert_customer(
                 name=name,
                 email=email,
-                phone=fields.clean_text(person.phone, "phone"),
-                company=fields.clean_text(person.company, "company"),
+                phone=values.clean_text(person.phone, "phone"),
+                company=values.clean_text(person.company, "company"),
                 status="prospect",
                 notes=f"Referred by {referrer.name}",
                 created_on=today,
@@ -67,19 +69,6 @@ def record_referral(
         referral_id = store.insert_referral(referrer.id, referred_id, date, note, today)
     referral = next(r for r in store.referrals(referrer_id=referrer.id) if r.id == referral_id)
     return RecordedReferral(referral, is_new)
-
-
-def _existing_person(store: Store, name: str, email: str | None) -> Customer | None:
-    """The referred person already on file: by email when one is given, else by exact name."""
-    if email:
-        return store.customer_by_email(email)
-    named = store.customers_named(name)
-    if len(named) > 1:
-        ids = ", ".join(f"#{customer.id}" for customer in named)
-        raise AmbiguousError(
-            f"several customers are named {name!r} ({ids}); give --email to say which"
-        )
-    return named[0] if named else None
 
 
 def list_referrals(store: Store, from_reference: str | None = None) -> list[Referral]:

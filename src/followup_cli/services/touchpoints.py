@@ -6,11 +6,11 @@ Logging a contact resets the customer's silence clock and closes the follow-ups 
 
 import datetime as dt
 
+from followup_cli import values
 from followup_cli.dates import parse_future, parse_past
 from followup_cli.errors import InvalidInputError
 from followup_cli.models import CONTACT_KINDS, TOUCHPOINT_KINDS, FollowUp, LoggedTouchpoint
-from followup_cli.services import fields
-from followup_cli.services.customers import resolve_customer
+from followup_cli.services.lookup import resolve_customer
 from followup_cli.store import Store
 
 DEFAULT_KIND = "call"
@@ -26,7 +26,7 @@ def split_kind_and_note(words: list[str], amount: float | None) -> tuple[str, st
         kind = "sale" if amount is not None else DEFAULT_KIND
     elif amount is not None and kind != "sale":
         raise InvalidInputError(f"--amount goes with a sale, not a {kind}; log it as `sale`")
-    note = fields.clean_text(" ".join(remaining), "note")
+    note = values.clean_text(" ".join(remaining), "note")
     return kind, note
 
 

@@ -13,10 +13,11 @@ from followup_cli.errors import DatabaseError
 from followup_cli.store.activity import ActivityQueries
 from followup_cli.store.connection import connect, describe_sqlite_error, prepare_location
 from followup_cli.store.customers import CustomerQueries, TagCadenceQueries
+from followup_cli.store.exports import ExportQueries
+from followup_cli.store.imports import ImportQueries
 from followup_cli.store.insights import InsightQueries
 from followup_cli.store.migrations import ensure_current
 from followup_cli.store.referrals import ReferralQueries
-from followup_cli.store.transfer import TransferQueries
 
 
 class Store(
@@ -24,7 +25,8 @@ class Store(
     TagCadenceQueries,
     ActivityQueries,
     ReferralQueries,
-    TransferQueries,
+    ImportQueries,
+    ExportQueries,
     InsightQueries,
 ):
     def __init__(self, connection: sqlite3.Connection, path: Path):

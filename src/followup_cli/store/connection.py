@@ -13,6 +13,7 @@ from pathlib import Path
 
 from followup_cli import config
 from followup_cli.errors import DatabaseError
+from followup_cli.values import name_key
 
 
 def prepare_location(path: Path, create_directory: bool) -> None:
@@ -52,16 +53,17 @@ def connect(path: Path) -> sqlite3.Connection:
         # Sorting for an index build stays in memory, never in a file under /var/tmp that
         # would hold customer data outside the database's own 0700 directory.
         connection.execute("PRAGMA temp_store = MEMORY")
-        # SQLite's lower() and NOCASE fold ASCII only; names like "Zoë" need Python's casefold.
-        connection.create_function("casefold", 1, _casefold, deterministic=True)
+        # SQLite's lower() and NOCASE fold ASCII only: text is compared as names are
+        # ("Müller" is found by "muller"), by the one rule in values.name_key.
+        connection.create_function("name_key_of", 1, _name_key, deterministic=True)
         connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.DatabaseError as error:
         raise DatabaseError(describe_sqlite_error(error, path)) from None
     return connection
 
 
-def _casefold(text: str | None) -> str | None:
-    return text.casefold() if isinstance(text, str) else text
+def _name_key(text: str | None) -> str | None:
+    return name_key(text) if isinstance(text, str) else text
 
 
 def describe_sqlite_error(error: sqlite3.Error, path: Path | str) -> str:

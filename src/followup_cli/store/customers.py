@@ -7,6 +7,7 @@ from itertools import compress
 
 from followup_cli.models import Customer
 from followup_cli.store.rows import CUSTOMER_COLUMNS, customer_from_row
+from followup_cli.values import name_key
 
 EDITABLE_COLUMNS = frozenset(
     {
@@ -33,17 +34,30 @@ _EFFECTIVE_CADENCE = (
 
 _JSON = json.JSONEncoder(ensure_ascii=False).encode
 _INSERT_CUSTOMER = (
-    "INSERT INTO customers (name, email, phone, company, tags, notes, status, "
-    "cadence_days, extra, created_on, status_changed_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "INSERT INTO customers (name, name_key, email, phone, company, tags, notes, status, "
+    "cadence_days, extra, created_on, status_changed_on) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 
 
-def _encode_customer_row(row: tuple) -> tuple:
-    """Arguments in insert_customer's order, as the columns store them."""
-    name, email, phone, company, tags, notes, status, cadence_days, extra, created_on = row
+def _encode_customer(
+    *,
+    name: str,
+    created_on: dt.date,
+    email: str | None = None,
+    phone: str | None = None,
+    company: str | None = None,
+    tags: tuple[str, ...] = (),
+    notes: str | None = None,
+    status: str = "customer",
+    cadence_days: int | None = None,
+    extra: dict[str, str] | None = None,
+) -> tuple:
+    """A new customer's fields as _INSERT_CUSTOMER binds them."""
     created = created_on.isoformat()
     return (
         name,
+        name_key(name),
         email,
         phone,
         company,
@@ -86,33 +100,16 @@ _PLAIN_DEFAULTS = {
 class CustomerQueries:
     connection = None
 
-    def insert_customer(
-        self,
-        *,
-        name: str,
-        created_on: dt.date,
-        email: str | None = None,
-        phone: str | None = None,
-        company: str | None = None,
-        tags: tuple[str, ...] = (),
-        notes: str | None = None,
-        status: str = "customer",
-        cadence_days: int | None = None,
-        extra: dict[str, str] | None = None,
-    ) -> int:
-        cursor = self.connection.execute(
-            _INSERT_CUSTOMER,
-            _encode_customer_row(
-                (name, email, phone, company, tags, notes, status, cadence_days, extra, created_on)
-            ),
-        )
+    def insert_customer(self, **fields) -> int:
+        """A new customer from _encode_customer's keywords; returns the new id."""
+        cursor = self.connection.execute(_INSERT_CUSTOMER, _encode_customer(**fields))
         return cursor.lastrowid
 
-    def insert_customers(self, rows: list[tuple]) -> None:
-        """Many at once, each row in insert_customer's argument order (imports)."""
-        self.connection.executemany(_INSERT_CUSTOMER, map(_encode_customer_row, rows))
+    def insert_customer_rows(self, rows: list[dict]) -> None:
+        """Many at once, each a dict of _encode_customer's keywords (imports)."""
+        self.connection.executemany(_INSERT_CUSTOMER, (_encode_customer(**row) for row in rows))
 
-    def insert_plain_customers(
+    def insert_plain_customer_columns(
         self, columns: dict[str, Sequence], added_on: dt.date, wanted: list[bool] | None
     ) -> None:
         """New customers from a chunk of a plain import: per field a value per row, ""
@@ -120,7 +117,8 @@ class CustomerQueries:
         column with no empty cell is bound as it is, one with nothing in it becomes the
         default, and only a mixed one goes through nullif, for sqlite3 binds None through
         a slow adapter lookup and every SQL function call costs per row."""
-        bound, values = [columns["name"], columns["email"]], ["?", "?"]
+        names = columns["name"]
+        bound, values = [names, list(map(name_key, names)), columns["email"]], ["?", "?", "?"]
         for name, default in _PLAIN_DEFAULTS.items():
             column = columns[name]
             if not any(column):
@@ -130,7 +128,7 @@ class CustomerQueries:
             bound.append(column)
         rows = zip(*bound, strict=True)
         self.connection.executemany(
-            "INSERT INTO customers (name, email, phone, company, tags, notes, status, "
+            "INSERT INTO customers (name, name_key, email, phone, company, tags, notes, status, "
             f"cadence_days, created_on, status_changed_on) VALUES ({', '.join(values)}, "
             f"'{added_on.isoformat()}', '{added_on.isoformat()}')",
             rows if wanted is None else compress(rows, wanted),
@@ -146,6 +144,8 @@ class CustomerQueries:
         }
         if "extra" in encoded:
             encoded["extra"] = json.dumps(encoded["extra"], ensure_ascii=False) or None
+        if "name" in encoded:
+            encoded["name_key"] = name_key(encoded["name"])
         assignments = ", ".join(f"{column} = ?" for column in encoded)
         self.connection.execute(
             f"UPDATE customers SET {assignments} WHERE id = ?", (*encoded.values(), customer_id)
@@ -159,22 +159,21 @@ class CustomerQueries:
         return customer_from_row(row) if row else None
 
     def customer_by_email(self, email: str) -> Customer | None:
+        """Emails compare without case, as the unique index on lower(email) does."""
         row = self.connection.execute(
-            f"{_SELECT} WHERE lower(email) = lower(?)", (email,)
+            f"{_SELECT} WHERE lower(email) = lower(?) AND email IS NOT NULL", (email,)
         ).fetchone()
         return customer_from_row(row) if row else None
 
-    def customers_named(self, name: str) -> list[Customer]:
-        rows = self.connection.execute(
-            f"{_SELECT} WHERE casefold(name) = casefold(?) ORDER BY id", (name,)
-        )
+    def customers_with_name_key(self, key: str) -> list[Customer]:
+        """Customers whose whole name compares equal (values.name_key): an index probe."""
+        rows = self.connection.execute(f"{_SELECT} WHERE name_key = ? ORDER BY id", (key,))
         return [customer_from_row(row) for row in rows]
 
-    def customers_with_name_part(self, fragment: str, limit: int) -> list[Customer]:
+    def customers_with_name_key_part(self, key_part: str, limit: int) -> list[Customer]:
         rows = self.connection.execute(
-            f"{_SELECT} WHERE instr(casefold(name), casefold(?)) > 0 ORDER BY name COLLATE NOCASE "
-            "LIMIT ?",
-            (fragment, limit),
+            f"{_SELECT} WHERE instr(name_key, ?) > 0 ORDER BY name COLLATE NOCASE, id LIMIT ?",
+            (key_part, limit),
         )
         return [customer_from_row(row) for row in rows]
 
@@ -190,12 +189,11 @@ class CustomerQueries:
             parameters.append(status)
         if search:
             conditions.append(
-                "(instr(casefold(name), casefold(?)) "
-                "OR instr(lower(coalesce(email, '')), lower(?)) "
-                "OR instr(casefold(coalesce(company, '')), casefold(?)) "
-                "OR instr(casefold(coalesce(notes, '')), casefold(?)))"
+                "(instr(name_key, ?) OR instr(lower(coalesce(email, '')), lower(?)) "
+                "OR instr(name_key_of(company), ?) OR instr(name_key_of(notes), ?))"
             )
-            parameters.extend([search] * 4)
+            key = name_key(search)
+            parameters.extend([key, search, key, key])
         where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
         rows = self.connection.execute(
             f"{_SELECT}{where} ORDER BY name COLLATE NOCASE, id", parameters

@@ -112,7 +112,15 @@ def _create_core_tables(db) -> None:
     )
 
 
-MIGRATIONS: list[Callable] = [_create_core_tables]
+def _add_name_keys(db) -> None:
+    """Names compare by values.name_key (case and accents folded). It is kept beside each
+    name and indexed, so that a lookup by name is one index probe however large the book."""
+    db.execute("ALTER TABLE customers ADD COLUMN name_key TEXT")
+    db.execute("UPDATE customers SET name_key = name_key_of(name)")
+    db.execute("CREATE INDEX customers_name_key ON customers(name_key)")
+
+
+MIGRATIONS: list[Callable] = [_create_core_tables, _add_name_keys]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

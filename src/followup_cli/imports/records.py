@@ -1,52 +1,28 @@
-"""From CSV cells to validated records: which column means what, and what each row says.
+"""From a row's values to a validated record: what each row says.
 
 A row either becomes a record, is skipped (it names nobody: blank rows, hidden profiles,
 report footers), or is rejected with the reason. Vendor quirks are absorbed here: names split
-over first/middle/last columns, several email and phone columns, Exchange addresses and
-multi-address cells, a leading apostrophe added by our own export against formula injection.
+over first/middle/last columns, several email and phone columns, several values in one cell
+(Google's " ::: ", a list of addresses): the first is the field, the rest go to the notes.
+A value in an email column that is not an address also goes to the notes, with a warning,
+and the row is matched by its name instead.
 """
 
 import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from followup_cli.dates import DateOrderUndecided, parse_file_date
 from followup_cli.errors import InvalidInputError
-from followup_cli.importing.filedates import DateOrderUndecided, parse_file_date
 from followup_cli.models import IMPORTED_KIND, STATUSES, TOUCHPOINT_KINDS
-from followup_cli.services.fields import (
+from followup_cli.values import (
     MAX_CADENCE_DAYS,
-    MAX_FIELD_LENGTH,
     is_email,
     is_whole_number,
 )
 
-CUSTOMER_FIELD_NAMES = frozenset(
-    {
-        "name",
-        "first_name",
-        "middle_name",
-        "last_name",
-        "email",
-        "phone",
-        "company",
-        "tags",
-        "notes",
-        "status",
-        "cadence_days",
-        "last_contact",
-        "profile_url",
-        "title",
-        "lifecycle",
-    }
-)
-TOUCHPOINT_FIELD_NAMES = frozenset({"customer", "email", "date", "kind", "note", "amount"})
-REFERRAL_FIELD_NAMES = frozenset(
-    {"referrer", "referrer_email", "referred", "referred_email", "date", "note"}
-)
-DATE_FIELDS = frozenset({"last_contact", "date"})
-IGNORE = "ignore"
 _ADDRESS_SEPARATORS = re.compile(r"\s*(?::::|[;,\s])\s*")
-_FORMULA_GUARD = re.compile(r"'(?=[=+\-@\t\r])")
+_SEVERAL_VALUES = " ::: "  # Google Contacts' separator of values in one cell
 STATUS_WORDS = {
     "customer": "customer",
     "client": "customer",
@@ -78,92 +54,6 @@ class RowSkipped(Exception):
     """The row names nobody; counted, not an error."""
 
 
-@dataclass(frozen=True)
-class ColumnMap:
-    fields: dict[int, str]
-    unmapped: list[str]
-    header: list[str]
-    targets: list[str]  # the field of each column by position, "" when kept as extra
-
-
-def map_columns(
-    header: list[str],
-    known: dict[str, str],
-    allowed: frozenset[str],
-    overrides: list[str],
-    normalize,
-) -> ColumnMap:
-    """Each header to a field by its normalised name; --map COLUMN=FIELD wins."""
-    chosen: dict[str, str] = {}
-    for override in overrides:
-        column, separator, target = override.partition("=")
-        target = target.strip().lower()
-        if not separator or not column.strip():
-            raise InvalidInputError(f"--map {override!r} should look like COLUMN=FIELD")
-        if target not in allowed and target != IGNORE:
-            raise InvalidInputError(
-                f"--map {override!r}: unknown field {target!r}; use one of "
-                f"{', '.join(sorted(allowed))} or {IGNORE}"
-            )
-        chosen[normalize(column)] = target
-    fields, unmapped = {}, []
-    for index, title in enumerate(header):
-        key = normalize(title)
-        target = chosen.get(key, known.get(key))
-        if target == IGNORE:
-            continue
-        if target in allowed:
-            fields[index] = target
-        elif title.strip():
-            unmapped.append(title.strip())
-    missing = set(chosen) - {normalize(title) for title in header}
-    if missing:
-        raise InvalidInputError(
-            f"--map names a column the file does not have: {', '.join(sorted(missing))}"
-        )
-    targets = [fields.get(index, "") for index in range(len(header))]
-    return ColumnMap(fields, unmapped, header, targets)
-
-
-def cell_values(cells: list[str], columns: ColumnMap) -> dict[str, list[str]]:
-    """Field -> the non-empty values of its columns, in file order; checks size and NULs."""
-    width = len(columns.header)
-    if len(cells) > width and any(cell.strip() for cell in cells[width:]):
-        raise RowRejected(f"{len(cells)} cells but the header has {width} columns")
-    whole = "".join(cells)
-    if "\x00" in whole or len(whole) > MAX_FIELD_LENGTH:
-        _check_cells(cells, columns.header)
-    values: dict[str, list[str]] = {}
-    for target, raw in zip(columns.targets, cells, strict=False):
-        if raw:
-            text = _FORMULA_GUARD.sub("", raw, count=1).strip() if raw[0] == "'" else raw.strip()
-            if text:
-                if target in values:
-                    values[target].append(text)
-                else:
-                    values[target] = [text]
-    return values
-
-
-def _check_cells(cells: list[str], header: list[str]) -> None:
-    for title, raw in zip(header, cells, strict=False):
-        if "\x00" in raw:
-            raise RowRejected(f"column {title!r} contains a NUL byte")
-        if len(raw) > MAX_FIELD_LENGTH:
-            raise RowRejected(f"column {title!r} is over 64 KiB")
-
-
-def extra_fields(cells: list[str], columns: ColumnMap) -> dict[str, str]:
-    if not columns.unmapped:
-        return {}
-    mapped = set(columns.fields)
-    return {
-        columns.header[index].strip(): cells[index].strip()
-        for index in range(min(len(cells), len(columns.header)))
-        if index not in mapped and columns.header[index].strip() and cells[index].strip()
-    }
-
-
 @dataclass(slots=True)
 class CustomerRecord:
     name: str
@@ -176,17 +66,14 @@ class CustomerRecord:
     cadence_days: int | None = None
     last_contact: dt.date | None = None
     extra: dict[str, str] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
 
 
 def customer_record(
     values: dict[str, list[str]], extra: dict[str, str], date_orders: dict[str, str]
 ) -> CustomerRecord:
     get = values.get
-    email_cells = get("email")
-    if email_cells and len(email_cells) == 1 and is_email(email_cells[0]):
-        emails, leftovers = email_cells, []  # the common case, without splitting
-    else:
-        emails, leftovers = _addresses(email_cells or [])
+    emails, leftovers = _addresses(get("email") or [])
     name = _first(get("name"))
     if not name:
         parts = (_first(get(part)) for part in ("first_name", "middle_name", "last_name"))
@@ -199,6 +86,8 @@ def customer_record(
     if leftovers or len(emails) > 1:
         notes = [*notes, "Other emails: " + ", ".join([*emails[1:], *leftovers])]
     phones = get("phone")
+    if phones and (len(phones) > 1 or ":::" in phones[0]):
+        phones = [part.strip() for cell in phones for part in cell.split(":::") if part.strip()]
     if phones and len(phones) > 1:
         notes = [*notes, "Other phones: " + ", ".join(phones[1:])]
     if "title" in values or "profile_url" in values or "lifecycle" in values:
@@ -218,7 +107,12 @@ def customer_record(
         _cadence(cadence[0]) if cadence else None,
         _latest(last_contact, date_orders.get("last_contact")) if last_contact else None,
         extra,
+        tuple(_not_an_address(value) for value in leftovers),
     )
+
+
+def _not_an_address(value: str) -> str:
+    return f"{value!r} in an email column is not an email address; kept in the notes"
 
 
 _EXTRA_FIELDS = ("title", "profile_url", "lifecycle")
@@ -234,8 +128,16 @@ def _first(cells: list[str] | None) -> str | None:
     return cells[0] if cells else None
 
 
+def primary_email(cells: list[str]) -> str | None:
+    """The address a row's email cells give its customer (the others go to the notes)."""
+    emails, _ = _addresses(cells)
+    return emails[0] if emails else None
+
+
 def _addresses(cells: list[str]) -> tuple[list[str], list[str]]:
     """Valid addresses in order, and what is not one (Exchange /o= paths and the like)."""
+    if len(cells) == 1 and is_email(cells[0]):
+        return cells, []  # the common case, without splitting
     valid, other = [], []
     for cell in cells:
         if cell.startswith(("/o=", "/O=")):
@@ -248,8 +150,6 @@ def _addresses(cells: list[str]) -> tuple[list[str], list[str]]:
             if is_email(part):
                 if part.lower() not in (known.lower() for known in valid):
                     valid.append(part)
-            elif "@" in part:
-                raise RowRejected(f"{part!r} is not a valid email address")
             else:
                 other.append(part)
     return valid, other
@@ -315,6 +215,7 @@ class TouchpointRecord:
     kind: str
     note: str | None
     amount: float | None
+    warnings: tuple[str, ...] = ()
 
 
 def touchpoint_record(
@@ -326,8 +227,7 @@ def touchpoint_record(
         if not any(values.values()):
             raise RowSkipped
         raise RowRejected("names no customer: give a customer name or email")
-    if email and not is_email(email):
-        raise RowRejected(f"{email!r} is not a valid email address")
+    email, warnings = _email_or_name(email, customer)
     date = _date(first("date"), date_orders.get("date"))
     if date is None:
         raise RowRejected("has no date")
@@ -344,7 +244,7 @@ def touchpoint_record(
             raise RowRejected(f"amount {first('amount')!r} is not a number") from None
         if not abs(amount) < 1e12:
             raise RowRejected(f"amount {first('amount')!r} is not a usable number")
-    return TouchpointRecord(customer, email, date, kind, first("note"), amount)
+    return TouchpointRecord(customer, email, date, kind, first("note"), amount, warnings)
 
 
 @dataclass(frozen=True)
@@ -355,6 +255,7 @@ class ReferralRecord:
     referred_email: str | None
     date: dt.date
     note: str | None
+    warnings: tuple[str, ...] = ()
 
 
 def referral_record(
@@ -363,20 +264,31 @@ def referral_record(
     first = lambda name: values[name][0] if name in values else None  # noqa: E731
     if not any(values.values()):
         raise RowSkipped
+    emails, warnings = {}, []
     for side in ("referrer", "referred"):
         if not first(side) and not first(f"{side}_email"):
             raise RowRejected(f"names no {side}: give a name or an email")
-        email = first(f"{side}_email")
-        if email and not is_email(email):
-            raise RowRejected(f"{email!r} is not a valid email address")
+        emails[side], set_aside = _email_or_name(first(f"{side}_email"), first(side))
+        warnings.extend(set_aside)
     date = _date(first("date"), date_orders.get("date")) or today
     if date > today:
         raise RowRejected(f"date {date.isoformat()} is in the future")
     return ReferralRecord(
         first("referrer"),
-        first("referrer_email"),
+        emails["referrer"],
         first("referred"),
-        first("referred_email"),
+        emails["referred"],
         date,
         first("note"),
+        tuple(warnings),
     )
+
+
+def _email_or_name(email: str | None, name: str | None) -> tuple[str | None, tuple[str, ...]]:
+    """A value in an email column that is no address: the row is matched by its name, with a
+    warning, or rejected when it has no name to match by."""
+    if not email or is_email(email):
+        return email, ()
+    if not name:
+        raise RowRejected(f"{email!r} is not an email address, and the row gives no name")
+    return None, (f"{email!r} in an email column is not an email address; matched by name",)

@@ -1,6 +1,9 @@
-"""Checks and clean-ups for the values a customer record holds, shared by commands and imports."""
+"""Checks and clean-ups for the values a customer record holds, shared by commands, imports
+and the store: what an email is, how names compare, how tags split. Each rule is written here
+once, so that a command and an import never disagree about the same value."""
 
 import re
+import unicodedata
 
 from followup_cli.errors import InvalidInputError
 from followup_cli.models import STATUSES
@@ -29,6 +32,16 @@ def clean_name(value: str | None) -> str:
     if not name:
         raise InvalidInputError("a customer needs a name")
     return " ".join(name.split())
+
+
+def name_key(name: str) -> str:
+    """How two names compare: case folded, accents dropped, spaces single, so that "ZOË
+    MÜLLER", "zoe muller" and "Zoë Müller" are one name. The store keeps it beside each name
+    (indexed), so every lookup and every import match compares names the same way."""
+    if name.isascii():
+        return " ".join(name.lower().split())
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
 
 
 def is_whole_number(text: str) -> bool:

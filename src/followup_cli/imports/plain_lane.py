@@ -5,7 +5,7 @@ vendor quirks. For those, per-row Python (a dict of values, a record, a dozen ca
 of an import's time, so a chunk of rows is checked whole: each column joined into one string
 and tested with substring checks (and emails with one regular expression), each conversion
 one list comprehension. A chunk that is not plain in every cell returns None and goes
-through rows.py row by row, which gives the same result for plain rows and handles, or
+through records.py row by row, which gives the same result for plain rows and handles, or
 rejects, everything else.
 """
 
@@ -13,8 +13,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from followup_cli.importing.rows import STATUS_WORDS, ColumnMap, split_tags
-from followup_cli.services.fields import (
+from followup_cli.imports.columns import ColumnMap
+from followup_cli.imports.records import STATUS_WORDS, split_tags
+from followup_cli.values import (
     EMAIL_PATTERN,
     MAX_CADENCE_DAYS,
     MAX_FIELD_LENGTH,
@@ -64,7 +65,7 @@ def plain_layout(columns: ColumnMap) -> PlainLayout | None:
 
 
 class _NotPlain(Exception):
-    """Some cell needs rows.py: the chunk goes row by row."""
+    """Some cell needs records.py: the chunk goes row by row."""
 
 
 def plain_chunk(rows: list[list[str]], layout: PlainLayout) -> PlainChunk | None:
@@ -82,9 +83,9 @@ def _convert(rows: list[list[str]], layout: PlainLayout) -> PlainChunk:
     for column in columns:
         joined = "\x00".join(column)
         if joined.count("\x00") >= len(column):
-            raise _NotPlain  # a NUL byte: rows.py names the line
+            raise _NotPlain  # a NUL byte: records.py names the line
         if len(joined) > MAX_FIELD_LENGTH and max(map(len, column)) > MAX_FIELD_LENGTH:
-            raise _NotPlain  # a cell over 64 KiB: rows.py names the line
+            raise _NotPlain  # a cell over 64 KiB: records.py names the line
         if "\x00'" in joined or joined.startswith("'") or tuple(map(str.strip, column)) != column:
             raise _NotPlain  # a cell to trim, or our export's formula guard to drop
     if any(any(column) for column in columns[layout.width :]):
@@ -150,7 +151,7 @@ def _comma_separated_tags(cell: str) -> str:
 def _statuses(cells: tuple[str, ...]) -> list[str]:
     statuses = [STATUS_WORDS.get(cell.lower()) if cell else "" for cell in cells]
     if any(status is None and cell for status, cell in zip(statuses, cells, strict=True)):
-        raise _NotPlain  # a word only rows.py knows, or one it rejects with the reason
+        raise _NotPlain  # a word only records.py knows, or one it rejects with the reason
     return statuses
 
 

@@ -1,52 +1,52 @@
-"""Customers into the book: matching by email or name, merging what the file adds, and the
-plain-row lane that takes a chunk of plain rows a column at a time (importing/plain.py)."""
+"""Customers into the book: matching each record to a customer (services.lookup's
+`customer_named`, the rule `refer` uses), merging what the file adds, and the plain lane
+(plain_lane.py) that takes a chunk of plain rows a column at a time."""
 
 import datetime as dt
-import sqlite3
 from collections.abc import Sequence
 
-from followup_cli.importing.plain import PlainChunk, plain_chunk, plain_layout
-from followup_cli.importing.rows import (
-    CustomerRecord,
-    RowRejected,
-    RowSkipped,
-    customer_record,
-    extra_fields,
-)
-from followup_cli.models import IMPORTED_KIND
-from followup_cli.services.import_rows import RowImporter
-from followup_cli.store.transfer import StoredCustomer
+from followup_cli.errors import AmbiguousError
+from followup_cli.imports.columns import extra_fields
+from followup_cli.imports.plain_lane import PlainChunk, plain_chunk, plain_layout
+from followup_cli.imports.records import CustomerRecord, RowRejected, RowSkipped, customer_record
+from followup_cli.imports.write_rows import RowWriter
+from followup_cli.models import IMPORTED_KIND, Customer
+from followup_cli.services.lookup import customer_named
+from followup_cli.store.imports import EmailRepeated
+from followup_cli.values import name_key
 
 
-class CustomerImporter(RowImporter):
-    """New customers are inserted in batches; a row matching one still in the batch flushes
-    it first, so duplicates within the file are found like any other match.
+class CustomerWriter(RowWriter):
+    """New customers are inserted in batches; a row matching one still in the batch (by
+    email or by name) flushes it first, so repeats within the file are found like any other
+    match: the later row updates the earlier, per --on-conflict.
 
-    Into an empty database there is nothing to look up, so rows with an email go straight
-    to the batch, and the unique email index finds repeats within the file: as they come
-    when it is in place (a batch that hits one is rolled back and replayed row by row, each
-    repeat becoming an update), or when importer.py builds it after the rows, which sends
-    the whole file round again with the index in place.
+    Into an empty book whose unique email index is set aside (`fresh_book`), rows with an
+    email cannot match anything yet but each other, so they go to the batch unlooked-up, and
+    the index, built after the rows, finds repeats (then pipeline.py imports again with the
+    index in place). Rows without an email are looked up once a customer of that name exists.
 
-    A chunk of plain rows (see plain.py) skips the per-row work: its emails are looked up
-    in one query, the new rows inserted in one statement, and a matched row that would
-    change nothing is counted as unchanged; only matched rows with news go row by row.
+    `lanes` counts the chunks each lane took, for the tests that assert which lane ran.
     """
 
     BATCH = 1000
 
     def __init__(self, *args):
         super().__init__(*args)
-        self.batch: list[tuple[CustomerRecord, str, int]] = []
+        self.batch: list[tuple[CustomerRecord, int]] = []
         self.batch_keys: set[str] = set()
-        self.fresh = not self.store.has_customers()
+        self.fresh = self.context.fresh_book
         self.created_names: set[str] = set()
         self.layout = plain_layout(self.columns)
+        self.lanes = {"plain": 0, "rows": 0}
 
     def take_chunk(self, lines: Sequence[int], rows: list[list[str]]) -> None:
         plain = plain_chunk(rows, self.layout) if self.layout else None
-        if plain is None or not self._take_plain(plain, lines, rows):
-            super().take_chunk(lines, rows)
+        if plain is not None and self._take_plain(plain, lines, rows):
+            self.lanes["plain"] += 1
+            return
+        self.lanes["rows"] += 1
+        super().take_chunk(lines, rows)
 
     def _take_plain(self, plain: PlainChunk, lines: Sequence[int], rows: list[list[str]]) -> bool:
         """False, having written nothing, when the chunk must go row by row after all."""
@@ -57,10 +57,9 @@ class CustomerImporter(RowImporter):
         stored = {} if self.fresh else self.store.stored_values(keys, plain.present)
         wanted = [key not in stored for key in keys] if stored else None
         try:
-            with self.store.savepoint():
-                self.store.insert_plain_customers(plain.fields, self.today, wanted)
-        except sqlite3.IntegrityError:
-            return False  # a repeat of an earlier chunk's email, in an empty database
+            self.store.insert_plain_customers(plain.fields, self.today, wanted)
+        except EmailRepeated:
+            return False
         self.report.created += len(keys) - len(stored)
         if stored:
             self._take_matched(plain, lines, rows, stored)
@@ -84,21 +83,21 @@ class CustomerImporter(RowImporter):
     def take_values(self, values: dict[str, list[str]], cells: list[str]) -> None:
         if not values:
             raise RowSkipped
-        extra = extra_fields(cells, self.columns)
-        record = customer_record(values, extra, self.date_orders)
-        key = record.email.lower() if record.email else "\n" + record.name.casefold()
-        if key in self.batch_keys:
+        record = customer_record(values, extra_fields(cells, self.columns), self.date_orders)
+        self.warn(self.line, record.warnings)
+        keys = _keys(record)
+        if not self.batch_keys.isdisjoint(keys):
             self._flush()
-        if self.fresh and (record.email or key not in self.created_names):
+        if self.fresh and (record.email or keys[-1] not in self.created_names):
             existing = None
         else:
             existing = self._match(record)
         if existing is None:
-            self._create(record, key)
+            self._create(record, keys)
             return
         self._merge(existing, record)
 
-    def _merge(self, existing: StoredCustomer, record: CustomerRecord) -> None:
+    def _merge(self, existing: Customer, record: CustomerRecord) -> None:
         if self.options.on_conflict == "skip":
             self.report.skipped += 1
             return
@@ -115,70 +114,39 @@ class CustomerImporter(RowImporter):
         else:
             self.report.unchanged += 1
 
-    def _create(self, record: CustomerRecord, key: str) -> None:
+    def _create(self, record: CustomerRecord, keys: tuple[str, ...]) -> None:
         if record.last_contact and record.last_contact > self.today:
             raise RowRejected(f"last contact {record.last_contact.isoformat()} is in the future")
         self.report.created += 1
-        if not record.email:
-            self.created_names.add(key)
+        self.created_names.add(keys[-1])
         if record.last_contact:  # needs the new id at once, for its touchpoint
             self._flush()
-            customer_id = self.store.insert_customer(**self._row(record))
+            customer_id = self.store.insert_customer(**_fields(record, self.today))
             self._record_last_contact(customer_id, None, record.last_contact)
             return
-        self.batch.append((record, key, self.line))
-        self.batch_keys.add(key)
+        self.batch.append((record, self.line))
+        self.batch_keys.update(keys)
         if len(self.batch) >= self.BATCH:
             self._flush()
-
-    def _row(self, record: CustomerRecord) -> dict:
-        return {
-            "name": record.name,
-            "email": record.email,
-            "phone": record.phone,
-            "company": record.company,
-            "tags": record.tags,
-            "notes": record.notes,
-            "status": record.status or "customer",
-            "cadence_days": record.cadence_days,
-            "extra": record.extra or None,
-            "created_on": self.today,
-        }
 
     def _flush(self) -> None:
         batch, self.batch, self.batch_keys = self.batch, [], set()
         if not batch:
             return
-        rows = [
-            (
-                r.name,
-                r.email,
-                r.phone,
-                r.company,
-                r.tags,
-                r.notes,
-                r.status or "customer",
-                r.cadence_days,
-                r.extra or None,
-                self.today,
-            )
-            for r, _, _ in batch
-        ]
         try:
-            with self.store.savepoint():
-                self.store.insert_customers(rows)
-        except sqlite3.IntegrityError:
+            self.store.insert_customers([_fields(record, self.today) for record, _ in batch])
+        except EmailRepeated:
             self._replay(batch)
 
-    def _replay(self, batch: list[tuple[CustomerRecord, str, int]]) -> None:
+    def _replay(self, batch: list[tuple[CustomerRecord, int]]) -> None:
         """One by one, so that a repeat of an email within the file updates the first."""
-        for record, _, line in batch:
-            existing = self._match(record)
-            if existing is None:
-                self.store.insert_customer(**self._row(record))
-                continue
-            self.report.created -= 1
+        for record, line in batch:
             try:
+                existing = self._match(record)
+                if existing is None:
+                    self.store.insert_customer(**_fields(record, self.today))
+                    continue
+                self.report.created -= 1
                 self._merge(existing, record)
             except RowRejected as problem:
                 self.reject(line, problem.reason)
@@ -187,13 +155,11 @@ class CustomerImporter(RowImporter):
         self._flush()
         super().finish()
 
-    def _match(self, record: CustomerRecord) -> StoredCustomer | None:
-        if record.email:
-            return self.store.customer_with_email(record.email)
-        named = self.store.customers_with_exact_name(record.name)
-        if len(named) > 1:
-            raise RowRejected(f"several customers are named {record.name!r}; add their email")
-        return named[0] if named else None
+    def _match(self, record: CustomerRecord) -> Customer | None:
+        try:
+            return customer_named(self.store, record.name, record.email)
+        except AmbiguousError as problem:
+            raise RowRejected(problem.message) from None
 
     def _record_last_contact(
         self, customer_id: int, known: dt.date | None, last_contact: dt.date | None
@@ -210,16 +176,37 @@ class CustomerImporter(RowImporter):
         return True
 
 
+def _keys(record: CustomerRecord) -> tuple[str, ...]:
+    """What a later row of the file may match this one by: its email, and its name (last)."""
+    name = "\n" + name_key(record.name)
+    return (record.email.lower(), name) if record.email else (name,)
+
+
+def _fields(record: CustomerRecord, today: dt.date) -> dict:
+    return {
+        "name": record.name,
+        "email": record.email,
+        "phone": record.phone,
+        "company": record.company,
+        "tags": record.tags,
+        "notes": record.notes,
+        "status": record.status or "customer",
+        "cadence_days": record.cadence_days,
+        "extra": record.extra or None,
+        "created_on": today,
+    }
+
+
 def _fills_nothing_new(values: tuple, current: tuple) -> bool:
     return all(value == "" or value == now for value, now in zip(values, current, strict=True))
 
 
-def _changes(existing: StoredCustomer, record: CustomerRecord, today: dt.date) -> dict:
-    """Only what the file fills and differs: an empty cell never blanks a field out."""
+def _changes(existing: Customer, record: CustomerRecord, today: dt.date) -> dict:
+    """Only what the file fills and differs: an empty cell never blanks a field out, and an
+    email that differs only in case is the same address, left as it is on file."""
     changes: dict = {}
     for column, value, current in (
         ("name", record.name, existing.name),
-        ("email", record.email, existing.email),
         ("phone", record.phone, existing.phone),
         ("company", record.company, existing.company),
         ("notes", record.notes, existing.notes),
@@ -228,7 +215,9 @@ def _changes(existing: StoredCustomer, record: CustomerRecord, today: dt.date) -
     ):
         if value is not None and value != current:
             changes[column] = value
-    if record.tags and not existing.has_tags(record.tags):
+    if record.email and record.email.lower() != (existing.email or "").lower():
+        changes["email"] = record.email
+    if record.tags and not set(record.tags) <= set(existing.tags):
         changes["tags"] = tuple(dict.fromkeys([*existing.tags, *record.tags]))
     if record.extra and any(existing.extra.get(k) != v for k, v in record.extra.items()):
         changes["extra"] = {**existing.extra, **record.extra}

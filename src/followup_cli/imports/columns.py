@@ -29,7 +29,38 @@ as seen in public code that reads or writes these exports:
 
 import csv
 import re
+from dataclasses import dataclass
 
+from followup_cli.errors import InvalidInputError
+from followup_cli.imports.records import RowRejected
+from followup_cli.values import MAX_FIELD_LENGTH
+
+CUSTOMER_FIELD_NAMES = frozenset(
+    {
+        "name",
+        "first_name",
+        "middle_name",
+        "last_name",
+        "email",
+        "phone",
+        "company",
+        "tags",
+        "notes",
+        "status",
+        "cadence_days",
+        "last_contact",
+        "profile_url",
+        "title",
+        "lifecycle",
+    }
+)
+TOUCHPOINT_FIELD_NAMES = frozenset({"customer", "email", "date", "kind", "note", "amount"})
+REFERRAL_FIELD_NAMES = frozenset(
+    {"referrer", "referrer_email", "referred", "referred_email", "date", "note"}
+)
+DATE_FIELDS = frozenset({"last_contact", "date"})
+IGNORE = "ignore"
+_FORMULA_GUARD = re.compile(r"'(?=[=+\-@\t\r])")
 _NOT_LETTERS = re.compile(r"[\W_]+")
 
 
@@ -191,3 +222,105 @@ def is_footer_row(cells: list[str]) -> bool:
     if not cells or any(cells[1:]) or not cells[0]:
         return False
     return bool(_FOOTER.fullmatch(cells[0].strip()))
+
+
+@dataclass(frozen=True)
+class ColumnMap:
+    fields: dict[int, str]
+    unmapped: list[str]
+    header: list[str]
+    targets: list[str]  # the field of each column by position, "" when kept as extra
+
+
+def map_columns(header: list[str], kind: str, overrides: list[str]) -> ColumnMap:
+    """Each header to a field by its normalised name; --map COLUMN=FIELD wins.
+
+    A column the user's --map displaces (another column now gives its one value: `--map
+    first=name` displaces `last`, a name part) is kept as an extra field and reported, never
+    dropped. Fields that take several values (emails, phones, tags, notes) displace nothing.
+    """
+    known, allowed = _fields_of(kind, header)
+    chosen: dict[str, str] = {}
+    for override in overrides:
+        column, separator, target = override.partition("=")
+        target = target.strip().lower()
+        if not separator or not column.strip():
+            raise InvalidInputError(f"--map {override!r} should look like COLUMN=FIELD")
+        if target not in allowed and target != IGNORE:
+            raise InvalidInputError(
+                f"--map {override!r}: unknown field {target!r}; use one of "
+                f"{', '.join(sorted(allowed))} or {IGNORE}"
+            )
+        chosen[normalize_header(column)] = target
+    displaced = set(chosen.values()) - _SEVERAL_VALUED
+    if "name" in displaced:
+        displaced |= _NAME_PARTS
+    fields, unmapped = {}, []
+    for index, title in enumerate(header):
+        key = normalize_header(title)
+        target = chosen[key] if key in chosen else known.get(key)
+        if target == IGNORE:
+            continue
+        if target in allowed and (key in chosen or target not in displaced):
+            fields[index] = target
+        elif title.strip():
+            unmapped.append(title.strip())
+    missing = set(chosen) - {normalize_header(title) for title in header}
+    if missing:
+        raise InvalidInputError(
+            f"--map names a column the file does not have: {', '.join(sorted(missing))}"
+        )
+    targets = [fields.get(index, "") for index in range(len(header))]
+    return ColumnMap(fields, unmapped, header, targets)
+
+
+_SEVERAL_VALUED = frozenset({"email", "phone", "tags", "notes", "last_contact"})
+_NAME_PARTS = frozenset({"first_name", "middle_name", "last_name"})
+
+
+def _fields_of(kind: str, header: list[str]) -> tuple[dict[str, str], frozenset[str]]:
+    """The header names a kind of file knows, and the fields --map may name."""
+    if kind == "customers":
+        return customer_fields_for(header), CUSTOMER_FIELD_NAMES
+    if kind == "touchpoints":
+        return TOUCHPOINT_FIELDS, TOUCHPOINT_FIELD_NAMES
+    return REFERRAL_FIELDS, REFERRAL_FIELD_NAMES
+
+
+def cell_values(cells: list[str], columns: ColumnMap) -> dict[str, list[str]]:
+    """Field -> the non-empty values of its columns, in file order; checks size and NULs."""
+    width = len(columns.header)
+    if len(cells) > width and any(cell.strip() for cell in cells[width:]):
+        raise RowRejected(f"{len(cells)} cells but the header has {width} columns")
+    whole = "".join(cells)
+    if "\x00" in whole or len(whole) > MAX_FIELD_LENGTH:
+        _check_cells(cells, columns.header)
+    values: dict[str, list[str]] = {}
+    for target, raw in zip(columns.targets, cells, strict=False):
+        if raw:
+            text = _FORMULA_GUARD.sub("", raw, count=1).strip() if raw[0] == "'" else raw.strip()
+            if text:
+                if target in values:
+                    values[target].append(text)
+                else:
+                    values[target] = [text]
+    return values
+
+
+def _check_cells(cells: list[str], header: list[str]) -> None:
+    for title, raw in zip(header, cells, strict=False):
+        if "\x00" in raw:
+            raise RowRejected(f"column {title!r} contains a NUL byte")
+        if len(raw) > MAX_FIELD_LENGTH:
+            raise RowRejected(f"column {title!r} is over 64 KiB")
+
+
+def extra_fields(cells: list[str], columns: ColumnMap) -> dict[str, str]:
+    if not columns.unmapped:
+        return {}
+    mapped = set(columns.fields)
+    return {
+        columns.header[index].strip(): cells[index].strip()
+        for index in range(min(len(cells), len(columns.header)))
+        if index not in mapped and columns.header[index].strip() and cells[index].strip()
+    }

@@ -1,10 +1,23 @@
-"""Importing customers, touchpoints and referrals from CSV, all or nothing.
+"""`followup import`: a file into the book, all or nothing, in the order the data flows.
+
+1. read_csv.py reads the bytes as CSV (encoding, delimiter, preamble, line numbers);
+2. columns.py maps each column to a field (vendor headers, --map) and takes a row's values;
+3. records.py makes each row a record, or skips it, or rejects it with the reason;
+4. write_customers.py and write_activity.py match records against the book (through
+   services.lookup, as the commands do) and write them; plain_lane.py is write_customers'
+   shortcut for chunks of plain rows, through the same rules a column at a time.
 
 The whole import runs in one transaction. Every row is checked even after a bad one, so the
 report lists every problem at once; then, unless --skip-invalid, any rejected row rolls the
 whole import back. A dry run does the same work and always rolls back, so its counts are exact.
 Re-importing a file changes nothing: a customer whose fields already hold the file's values
 is unchanged, and a touchpoint or referral already on file is not added twice.
+
+A file is read at most twice: a survey first when the file has date columns (their day/month
+order is decided by the whole column), and the import. Into an empty book the unique email
+index is built after the rows; if the file repeats an email (in any case), the import must
+run with the index in place instead, which the survey tells at once, or, without a survey,
+building the index tells at the end, and the import is rolled back and read again.
 """
 
 import datetime as dt
@@ -12,24 +25,17 @@ import gc
 from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
-from functools import partial
 
+from followup_cli.dates import is_slashed, slashed_order_hint
 from followup_cli.errors import FollowupError, InvalidInputError
-from followup_cli.importing import headers
-from followup_cli.importing.filedates import is_slashed, slashed_order_hint
-from followup_cli.importing.reader import open_csv, read_stdin
-from followup_cli.importing.rows import (
-    CUSTOMER_FIELD_NAMES,
-    DATE_FIELDS,
-    REFERRAL_FIELD_NAMES,
-    TOUCHPOINT_FIELD_NAMES,
-    ColumnMap,
-    map_columns,
-)
-from followup_cli.services.customer_import import CustomerImporter
-from followup_cli.services.import_rows import ReferralImporter, TouchpointImporter
+from followup_cli.imports.columns import DATE_FIELDS, ColumnMap, detect_preamble, map_columns
+from followup_cli.imports.read_csv import open_csv, read_stdin
+from followup_cli.imports.records import primary_email
+from followup_cli.imports.write_activity import ReferralWriter, TouchpointWriter
+from followup_cli.imports.write_customers import CustomerWriter
+from followup_cli.imports.write_rows import ImportContext
 from followup_cli.store import Store
-from followup_cli.store.transfer import EmailRepeated
+from followup_cli.store.imports import EmailRepeated
 
 KINDS = ("customers", "touchpoints", "referrals")
 CONFLICT_POLICIES = ("update", "skip", "error")
@@ -58,6 +64,7 @@ class ImportReport:
     skipped: int = 0
     rejected: int = 0
     problems: list[tuple[int, str]] = field(default_factory=list)
+    warnings: list[tuple[int, str]] = field(default_factory=list)
     unmapped_columns: list[str] = field(default_factory=list)
     written: bool = False
 
@@ -82,6 +89,12 @@ class _DryRunDone(Exception):
         self.report = report
 
 
+@dataclass(frozen=True)
+class _Survey:
+    date_orders: dict[str, str]
+    emails_repeat: bool | None  # None: not surveyed
+
+
 def import_csv(
     store: Store,
     kind: str,
@@ -92,29 +105,40 @@ def import_csv(
 ) -> ImportReport:
     _check_options(kind, options)
     data: str | bytes = read_stdin() if source == "-" else source
-    known, allowed = _fields_for(kind)
-    date_orders = _date_orders(data, options, known, allowed)
+    fresh_book = kind == "customers" and not store.has_customers()
+    survey = _survey(data, kind, options, fresh_book)
     store.prepare_for_bulk_writes()
     gc.disable()  # rows hold no cycles: reference counting frees them, the collector's
     try:  # passes over hundreds of thousands of lists only cost time (~5 %)
-        return _import(store, kind, source, data, options, today, date_orders, progress)
+        return _import(store, kind, source, data, options, today, survey, fresh_book, progress)
     finally:
         gc.enable()
 
 
-def _import(store, kind, source, data, options, today, date_orders, progress) -> ImportReport:
-    read = partial(_read, store, kind, source, data, options, today, date_orders, progress)
+def _import(store, kind, source, data, options, today, survey, fresh_book, progress):
+    def read(defer_unique_email: bool) -> ImportReport:
+        context = ImportContext(options, today, survey.date_orders, defer_unique_email)
+        report = ImportReport(kind=kind, source=source, dry_run=options.dry_run)
+        indexes = (
+            store.indexes_rebuilt_after(unique_email=not defer_unique_email)
+            if fresh_book
+            else nullcontext()
+        )
+        _read(store, kind, data, context, report, indexes, progress)
+        return report
+
     try:
         with store.transaction():
-            if kind == "customers" and not store.has_customers():
+            if fresh_book and not survey.emails_repeat:
                 try:
                     with store.savepoint():
-                        report = read(store.indexes_rebuilt_after(unique_email=False))
+                        report = read(defer_unique_email=True)
                 except EmailRepeated:  # the file repeats an email: again, with the index kept
-                    report = read(store.indexes_rebuilt_after(unique_email=True))
+                    report = read(defer_unique_email=False)
             else:
-                report = read(nullcontext())
+                report = read(defer_unique_email=False)
             report.problems.sort()
+            report.warnings.sort()
             if report.problems and not options.skip_invalid and not options.dry_run:
                 raise ImportRefused(report)
             if options.dry_run:
@@ -125,28 +149,20 @@ def _import(store, kind, source, data, options, today, date_orders, progress) ->
     return report
 
 
-def _read(
-    store, kind, source, data, options, today, date_orders, progress, indexes
-) -> ImportReport:
+def _read(store, kind, data, context, report, indexes, progress) -> None:
     """Every row of the file into the open transaction; `indexes` is held around the rows."""
-    known, allowed = _fields_for(kind)
-    report = ImportReport(kind=kind, source=source, dry_run=options.dry_run)
-    with open_csv(data, options.encoding, options.delimiter, headers.detect_preamble) as csv_source:
-        if kind == "customers":
-            known = headers.customer_fields_for(csv_source.header)
-        columns = map_columns(
-            csv_source.header, known, allowed, list(options.maps), headers.normalize_header
-        )
+    options = context.options
+    with open_csv(data, options.encoding, options.delimiter, detect_preamble) as csv_source:
+        columns = map_columns(csv_source.header, kind, list(options.maps))
         _require_identity(kind, columns)
         report.unmapped_columns = columns.unmapped
-        importer = _IMPORTERS[kind](store, options, today, date_orders, columns, report)
+        writer = _WRITERS[kind](store, context, columns, report)
         with indexes:
             for lines, rows in csv_source.chunks(CHUNK_ROWS):
-                importer.take_chunk(lines, rows)
+                writer.take_chunk(lines, rows)
                 if progress:
                     progress(csv_source.position(), csv_source.size)
-            importer.finish()
-    return report
+            writer.finish()
 
 
 def _check_options(kind: str, options: ImportOptions) -> None:
@@ -158,14 +174,6 @@ def _check_options(kind: str, options: ImportOptions) -> None:
         raise InvalidInputError(f"--on-conflict {options.on_conflict!r}: use update, skip or error")
     if options.date_order not in (None, "dmy", "mdy"):
         raise InvalidInputError(f"--date-order {options.date_order!r}: use dmy or mdy")
-
-
-def _fields_for(kind: str) -> tuple[dict[str, str], frozenset[str]]:
-    if kind == "customers":
-        return headers.CUSTOMER_FIELDS, CUSTOMER_FIELD_NAMES
-    if kind == "touchpoints":
-        return headers.TOUCHPOINT_FIELDS, TOUCHPOINT_FIELD_NAMES
-    return headers.REFERRAL_FIELDS, REFERRAL_FIELD_NAMES
 
 
 def _require_identity(kind: str, columns: ColumnMap) -> None:
@@ -187,26 +195,21 @@ def _require_identity(kind: str, columns: ColumnMap) -> None:
         )
 
 
-def _date_orders(
-    data: str | bytes, options: ImportOptions, known: dict[str, str], allowed: frozenset[str]
-) -> dict[str, str]:
-    """Day or month first, per date column, decided by the values that show it.
-
-    Needs a look at the whole column before any row is read, hence a first pass over the file
-    that parses only the cells of date columns, and only when there are any.
-    """
-    with open_csv(data, options.encoding, options.delimiter, headers.detect_preamble) as source:
-        if known is headers.CUSTOMER_FIELDS:
-            known = headers.customer_fields_for(source.header)
-        columns = map_columns(
-            source.header, known, allowed, list(options.maps), headers.normalize_header
-        )
+def _survey(data: str | bytes, kind: str, options: ImportOptions, fresh_book: bool) -> _Survey:
+    """Day or month first, per date column, decided by the values that show it; and, into
+    an empty book, whether an email repeats. Needs the whole file before any row is written,
+    hence a pass of its own, made only when the file has date columns."""
+    with open_csv(data, options.encoding, options.delimiter, detect_preamble) as source:
+        columns = map_columns(source.header, kind, list(options.maps))
         date_columns = {i: name for i, name in columns.fields.items() if name in DATE_FIELDS}
         if not date_columns:
-            return {}
-        if options.date_order:
-            return dict.fromkeys(date_columns.values(), options.date_order)
+            return _Survey({}, None)
+        if options.date_order and not fresh_book:
+            return _Survey(dict.fromkeys(date_columns.values(), options.date_order), None)
+        email_columns = [i for i, name in columns.fields.items() if name == "email"]
         orders: dict[str, str] = {}
+        seen: set[int] = set()  # hashes of addresses: a collision only costs the slower path
+        repeat = False
         for _, rows in source.chunks(CHUNK_ROWS):
             for cells in rows:
                 for index, name in date_columns.items():
@@ -215,13 +218,22 @@ def _date_orders(
                     hint = slashed_order_hint(cells[index])
                     if hint:
                         orders[name] = hint
-            if len(orders) == len(date_columns):
+                if fresh_book and not repeat:
+                    address = primary_email(
+                        [cells[i].strip() for i in email_columns if i < len(cells) and cells[i]]
+                    )
+                    if address:
+                        repeat = hash(address.lower()) in seen
+                        seen.add(hash(address.lower()))
+            if len(orders) == len(date_columns) and (repeat or not fresh_book):
                 break
-        return orders
+    if options.date_order:
+        orders = dict.fromkeys(date_columns.values(), options.date_order)
+    return _Survey(orders, repeat if fresh_book else None)
 
 
-_IMPORTERS = {
-    "customers": CustomerImporter,
-    "touchpoints": TouchpointImporter,
-    "referrals": ReferralImporter,
+_WRITERS = {
+    "customers": CustomerWriter,
+    "touchpoints": TouchpointWriter,
+    "referrals": ReferralWriter,
 }
