@@ -311,3 +311,59 @@ def test_a_record_csv_cannot_read_is_reported_where_it_starts(cli, tmp_path):
     result = cli.fails("import", "customers", str(path))
     assert result.stderr.startswith("followup: line 3: field larger than field limit")
     assert customers(cli) == []
+
+
+@pytest.mark.parametrize("book", ["empty", "full"])
+@pytest.mark.parametrize("with_dates", [True, False])
+def test_an_email_repeated_in_another_case_updates_the_earlier_row(cli, tmp_path, book, with_dates):
+    """Real CRM exports repeat an address in another case; it is one person, in an empty
+    book (unique index built after the rows) as in a full one, with or without a survey."""
+    if book == "full":
+        cli.ok("add", "Someone Else")
+    header, first, second = "name,email,notes", "A One,a@x.com,", "A One,A@x.com,second"
+    if with_dates:
+        header, first, second = (
+            header + ",Last contacted",
+            first + ",2025-01-01",
+            second + ",2025-01-02",
+        )
+    counts = report(cli, "customers", write(tmp_path, "c.csv", f"{header}\n{first}\n{second}\n"))
+    assert (counts["exit"], counts["created"], counts["updated"]) == (0, 1, 1)
+    (one,) = [c for c in customers(cli) if c["name"] == "A One"]
+    assert one["email"] == "a@x.com" and one["notes"] == "second"
+    if with_dates:
+        assert one["last_contact"] == "2025-01-02"
+
+
+def test_a_cell_with_several_values_keeps_the_first_and_notes_the_rest(cli, tmp_path):
+    text = (
+        "Name,E-mail 1 - Value,Phone 1 - Value\n"
+        "Lu Ling,lu@ling.example ::: lu.home@ling.example,+34 91 555 0102 ::: +34 600 555 0112\n"
+    )
+    cli.ok("import", "customers", write(tmp_path, "google.csv", text))
+    (lu,) = customers(cli)
+    assert (lu["email"], lu["phone"]) == ("lu@ling.example", "+34 91 555 0102")
+    assert "Other emails: lu.home@ling.example" in lu["notes"]
+    assert "Other phones: +34 600 555 0112" in lu["notes"]
+
+
+def test_a_column_the_map_displaces_is_kept_and_reported(cli, tmp_path):
+    path = write(tmp_path, "c.csv", "first,last,email\nAna,Alpha,ana@example.com\n")
+    counts = report(cli, "customers", path, "--map", "first=name")
+    assert counts["unmapped_columns"] == ["last"]
+    (ana,) = customers(cli)
+    assert ana["name"] == "Ana"
+    with sqlite3.connect(tmp_path / "followup.db") as connection:
+        (stored,) = connection.execute("SELECT extra FROM customers").fetchone()
+    assert json.loads(stored) == {"last": "Alpha"}
+
+
+def test_a_two_digit_year_reads_the_same_typed_and_in_a_file(cli, tmp_path):
+    cli.ok("add", "Ana Alpha", "--email", "ana@example.com")
+    assert "on 1975-10-25" in cli.ok("log", "ana", "--date", "25/10/75")
+    path = write(tmp_path, "t.csv", "email,date\nana@example.com,25/10/75\n")
+    cli.ok("import", "touchpoints", path)
+    dates = [
+        t["date"] for t in json.loads(cli.ok("show", "ana", "--format", "json"))["touchpoints"]
+    ]
+    assert dates == ["1975-10-25"]  # the same day: the file's row is the one already logged
