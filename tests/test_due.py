@@ -79,6 +79,21 @@ def test_as_of_in_the_future_and_the_past(cli):
     assert [(r["last_contact"], r["days_since"]) for r in past] == [("2026-10-01", 45)]
 
 
+def test_as_of_lists_only_customers_known_on_that_day_as_stats_counts_them(cli, tmp_path):
+    """Known since the day added or first touched, the earlier: the rule stats uses."""
+    early = {"FOLLOWUP_TODAY": "2026-11-01"}
+    cli.ok("add", "Olga Old", env=early)
+    cli.ok("add", "Nina New")  # added today, 2026-11-22
+    cli.ok("add", "Ivan Imported")
+    cli.ok("log", "ivan", "note", "met at the 2025 fair", "--date", "2025-06-01")
+    past = due(cli, "--as-of", "2026-11-20")
+    assert [r["name"] for r in past] == ["Ivan Imported", "Olga Old"]
+    assert [r["reason"] for r in past] == ["never contacted", "never contacted"]
+    coverage = json.loads(cli.ok("stats", "--as-of", "2026-11-20", "--format", "json"))
+    assert coverage["coverage_by_week"][-1]["coverage"] == 0.0  # two known, none covered
+    assert coverage["coverage_by_week"][0]["coverage"] == 0.0  # Ivan, known since 2025
+
+
 def test_overdue_promise_comes_first_even_for_a_prospect(cli):
     cli.ok("add", "Ana Alpha")
     cli.ok("add", "Pat Prospect", "--status", "prospect")

@@ -39,27 +39,26 @@ def due_list(
         raise InvalidInputError("--limit cannot be negative (0 lists everyone)")
     as_of = as_of or today
     tag = values.clean_tags([tag])[0] if tag else None
-    tag_cadences = store.tag_cadences()
     entries: list[DueEntry] = []
-    listed: set[int] = set()
     overdue = store.open_follow_ups_until(as_of - dt.timedelta(days=1)) if promises else []
+    promised = list(dict.fromkeys(follow_up.customer_id for follow_up in overdue))
+    with_cadence = store.customers_with_cadence(promised, days)
     for follow_up in overdue:
-        if follow_up.customer_id in listed:
+        if follow_up.customer_id not in with_cadence:
             continue
-        customer = store.customer_by_id(follow_up.customer_id)
+        customer, cadence, _ = with_cadence.pop(follow_up.customer_id)
         if customer.status == "lost" or (tag and tag not in customer.tags):
             continue
         late = (as_of - follow_up.due_on).days
         reason = f"promised follow-up {follow_up.due_on.isoformat()} is {_days(late)} overdue"
         if follow_up.note:
             reason += f" ({follow_up.note})"
-        cadence, _ = _cadence_of(customer, tag_cadences, days)
         entries.append(DueEntry(customer, _days_since(customer, as_of), cadence, reason))
-        listed.add(customer.id)
+    listed = {entry.customer.id for entry in entries}
     planned = set() if include_planned else store.customers_with_follow_ups_after(as_of)
     left_out = 0
     stale = store.stale_customers(as_of, days, tag, contacted_since_as_of=as_of < today)
-    for customer, _ in stale:
+    for customer, cadence, cadence_tag in stale:
         if limit and len(entries) >= limit:
             break
         if customer.id in listed:
@@ -67,14 +66,14 @@ def due_list(
         if customer.id in planned:
             left_out += 1
             continue
-        cadence, source = _cadence_of(customer, tag_cadences, days)
         days_since = _days_since(customer, as_of)
         if days_since is None:
             reason = "never contacted"
         else:
             kind = customer.last_contact_kind
             last = "contact (imported)" if kind in (None, IMPORTED_KIND) else kind
-            reason = f"{_days(days_since)} since last {last} ({source} {cadence} days)"
+            reason = f"{_days(days_since)} since last {last} ({_source(customer, cadence_tag)} "
+            reason += f"{cadence} days)"
         entries.append(DueEntry(customer, days_since, cadence, reason))
     return DueList(list(islice(entries, limit or None)), left_out)
 
@@ -87,12 +86,8 @@ def _days_since(customer: Customer, as_of: dt.date) -> int | None:
     return (as_of - customer.last_contact).days if customer.last_contact else None
 
 
-def _cadence_of(customer: Customer, tag_cadences: dict[str, int], default: int) -> tuple[int, str]:
-    """The cadence that applies and where it comes from, in words for the reason column."""
+def _source(customer: Customer, cadence_tag: str | None) -> str:
+    """Where the cadence comes from, in words for the reason column."""
     if customer.cadence_days:
-        return customer.cadence_days, "own cadence"
-    tagged = [(tag_cadences[tag], tag) for tag in customer.tags if tag in tag_cadences]
-    if tagged:
-        cadence, tag = min(tagged)
-        return cadence, f"tag {tag}:"
-    return default, "cadence"
+        return "own cadence"
+    return f"tag {cadence_tag}:" if cadence_tag else "cadence"

@@ -43,7 +43,7 @@ def pitch_list(
     last = store.last_contacts_before(today, today)
     ranked = []
     for customer_id, name, _, cadence, tags_json in store.active_customers_with_cadence(
-        DEFAULT_CADENCE_DAYS
+        DEFAULT_CADENCE_DAYS, today
     ):
         tags = json.loads(tags_json or "[]")
         if (wanted and wanted not in tags) or (unwanted and unwanted in tags):

@@ -70,7 +70,8 @@ def compute_stats(store: Store, as_of: dt.date, months: int, today: dt.date) -> 
     from dateutil.relativedelta import relativedelta
 
     start = as_of - relativedelta(months=months)
-    active = store.active_customers_with_cadence(DEFAULT_CADENCE_DAYS)
+    first_week_end = as_of - dt.timedelta(weeks=COVERAGE_WEEKS - 1)
+    active = store.active_customers_with_cadence(DEFAULT_CADENCE_DAYS, first_week_end)
     joined, lost = store.joined_and_lost(start, as_of)
     coverage_by_week, covered_now = _coverage(store, active, as_of)
     referral_figures = _referrals(store, start, as_of, len(active), months)
@@ -108,12 +109,10 @@ def _coverage(store: Store, active: list[tuple], as_of: dt.date) -> tuple[list[d
     contacts: dict[int, list[int]] = defaultdict(list)
     for customer_id, day in store.contact_days(as_of, since):
         contacts[customer_id].append(day)
-    first_touch = store.first_touch_dates(added_after=week_ends[0])
     end_texts = [week_end.isoformat() for week_end in week_ends]
     end_days = [week_end.toordinal() for week_end in week_ends]
     on_file, covered = [0] * len(week_ends), [0] * len(week_ends)
-    for customer_id, _, created_on, cadence, _ in active:
-        known_since = min(created_on or "9999", first_touch.get(customer_id) or "9999")
+    for customer_id, _, known_since, cadence, _ in active:
         days = contacts.get(customer_id, ())
         seen = 0  # how many of the customer's contact days are on or before the week end
         for week, end_day in enumerate(end_days):

@@ -6,6 +6,7 @@ from collections.abc import Iterator, Sequence
 from itertools import compress
 
 from followup_cli.models import Customer
+from followup_cli.store.derived import CADENCE_TAG, EFFECTIVE_CADENCE, KNOWN_SINCE
 from followup_cli.store.rows import CUSTOMER_COLUMNS, customer_from_row
 from followup_cli.values import name_key
 
@@ -25,11 +26,6 @@ EDITABLE_COLUMNS = frozenset(
 )
 _SELECT = f"SELECT {CUSTOMER_COLUMNS} FROM customers"
 _HAS_TAG = "EXISTS (SELECT 1 FROM json_each(customers.tags) WHERE value = ?)"
-# A customer's own cadence wins, then the shortest among their tags, then the caller's default.
-_EFFECTIVE_CADENCE = (
-    "coalesce(customers.cadence_days, (SELECT min(tag_cadences.cadence_days) "
-    "FROM json_each(customers.tags) JOIN tag_cadences ON tag_cadences.tag = json_each.value), ?)"
-)
 
 
 _JSON = json.JSONEncoder(ensure_ascii=False).encode
@@ -200,42 +196,58 @@ class CustomerQueries:
         )
         return (customer_from_row(row) for row in rows)
 
+    def customers_with_cadence(
+        self, customer_ids: list[int], default_days: int
+    ) -> dict[int, tuple[Customer, int, str | None]]:
+        """Each customer with the cadence that applies and the tag it comes from, if any."""
+        rows = self.connection.execute(
+            f"SELECT {CUSTOMER_COLUMNS}, {EFFECTIVE_CADENCE}, {CADENCE_TAG} FROM customers "
+            "WHERE id IN (SELECT value FROM json_each(?))",
+            (default_days, json.dumps(customer_ids)),
+        )
+        return {row[0]: (customer_from_row(row[:-2]), row[-2], row[-1]) for row in rows}
+
     def stale_customers(
         self, as_of: dt.date, default_days: int, tag: str | None, contacted_since_as_of: bool
-    ) -> Iterator[tuple[Customer, int]]:
-        """Active customers whose silence exceeds their cadence, stalest first, lazily.
+    ) -> Iterator[tuple[Customer, int, str | None]]:
+        """Active customers whose silence exceeds their cadence, stalest first, lazily, each
+        with their cadence and the tag it comes from (store/derived.py).
 
         On today's list the customers_due index yields rows already in rank order, so the
         caller stops after `limit` of them. For an --as-of in the past the last contact must
-        be recomputed from the touchpoints up to that date, which is slower but exact.
+        be recomputed from the touchpoints up to that date, which is slower but exact, and
+        only customers known by then are listed.
         """
-        tag_filter, parameters = "", [default_days, as_of.isoformat()]
+        # Bound in the order they stand: the selected cadence, the day, the filter's cadence.
+        tag_filter, parameters = "", [default_days, as_of.isoformat(), default_days]
         if tag:
             tag_filter = f" AND {_HAS_TAG}"
             parameters.append(tag)
         if not contacted_since_as_of:
             sql = (
-                f"SELECT {CUSTOMER_COLUMNS}, {_EFFECTIVE_CADENCE} AS effective_cadence "
+                f"SELECT {CUSTOMER_COLUMNS}, {CADENCE_TAG}, {EFFECTIVE_CADENCE} AS effective "
                 "FROM customers WHERE status = 'customer' AND (last_contact_on IS NULL OR "
-                "last_contact_on <= date(?, '-' || effective_cadence || ' days'))"
+                f"last_contact_on <= date(?, '-' || {EFFECTIVE_CADENCE} || ' days'))"
                 f"{tag_filter} ORDER BY last_contact_on, sales_total DESC, name COLLATE NOCASE"
             )
             rows = self.connection.execute(sql, parameters)
-            return ((customer_from_row(row[:-1]), row[-1]) for row in rows)
+            return ((customer_from_row(row[:-2]), row[-1], row[-2]) for row in rows)
         columns = CUSTOMER_COLUMNS.replace("last_contact_on", "last.last_on").replace(
             "last_contact_kind", "last.kind"
         )
         sql = (
             "WITH last AS (SELECT customer_id, max(date) AS last_on, kind FROM touchpoints "
             "WHERE date <= ? AND kind != 'note' GROUP BY customer_id) "
-            f"SELECT {columns}, {_EFFECTIVE_CADENCE} AS effective_cadence "
+            f"SELECT {columns}, {CADENCE_TAG}, {EFFECTIVE_CADENCE} AS effective "
             "FROM customers LEFT JOIN last ON last.customer_id = customers.id "
             "WHERE status = 'customer' AND (last.last_on IS NULL OR "
-            "last.last_on <= date(?, '-' || effective_cadence || ' days'))"
-            f"{tag_filter} ORDER BY last.last_on, sales_total DESC, name COLLATE NOCASE"
+            f"last.last_on <= date(?, '-' || {EFFECTIVE_CADENCE} || ' days'))"
+            f"{tag_filter} AND {KNOWN_SINCE} <= ? "
+            "ORDER BY last.last_on, sales_total DESC, name COLLATE NOCASE"
         )
-        rows = self.connection.execute(sql, [as_of.isoformat(), *parameters])
-        return ((customer_from_row(row[:-1]), row[-1]) for row in rows)
+        day = as_of.isoformat()
+        rows = self.connection.execute(sql, [day, *parameters, day, day])
+        return ((customer_from_row(row[:-2]), row[-1], row[-2]) for row in rows)
 
 
 def _like_prefix(prefix: str) -> str:

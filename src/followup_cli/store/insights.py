@@ -4,6 +4,7 @@ round trips, so the figures stay fast on a book of 10,000 customers."""
 import datetime as dt
 
 from followup_cli.models import CONTACT_KINDS
+from followup_cli.store.derived import EFFECTIVE_CADENCE, KNOWN_SINCE
 
 _CONTACT_KIND_LIST = ", ".join(f"'{kind}'" for kind in sorted(CONTACT_KINDS))
 
@@ -26,13 +27,13 @@ class InsightQueries:
         ).fetchone()
         return row[0] or 0, row[1] or 0
 
-    def active_customers_with_cadence(self, default_days: int) -> list[tuple]:
-        """(id, name, created_on, effective cadence, tags json, own cadence) per active one."""
+    def active_customers_with_cadence(self, default_days: int, exact_after: dt.date) -> list:
+        """(id, name, known since, cadence, tags json) of each active customer, by the rules
+        of store/derived.py; known since is exact for a day after `exact_after`."""
         return self.connection.execute(
-            "SELECT id, name, created_on, coalesce(cadence_days, (SELECT min(tc.cadence_days) "
-            "FROM json_each(customers.tags) JOIN tag_cadences tc ON tc.tag = json_each.value), "
-            "?), tags FROM customers WHERE status = 'customer' ORDER BY id",
-            (default_days,),
+            f"SELECT id, name, {KNOWN_SINCE}, {EFFECTIVE_CADENCE}, tags FROM customers "
+            "WHERE status = 'customer' ORDER BY id",
+            (exact_after.isoformat(), default_days),
         ).fetchall()
 
     def contact_days(self, until: dt.date, since: dt.date) -> list[tuple[int, int]]:
@@ -44,18 +45,6 @@ class InsightQueries:
             f"WHERE kind IN ({_CONTACT_KIND_LIST}) AND date <= ? AND date >= ? ORDER BY date",
             (until.isoformat(), since.isoformat()),
         ).fetchall()
-
-    def first_touch_dates(self, added_after: dt.date) -> dict[int, str]:
-        """The earliest touchpoint of each customer added after `added_after` (or on no
-        known day): imported customers were known before the day they were added. Those
-        added earlier are known since then anyway, so their histories are not read."""
-        return dict(
-            self.connection.execute(
-                "SELECT id, (SELECT min(date) FROM touchpoints WHERE customer_id = customers.id) "
-                "FROM customers WHERE created_on IS NULL OR created_on > ?",
-                (added_after.isoformat(),),
-            )
-        )
 
     def last_contacts_before(self, until: dt.date, today: dt.date) -> dict[int, str]:
         """Each customer's last contact on or before `until`: as of today that is the
