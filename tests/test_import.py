@@ -98,7 +98,7 @@ def test_skip_invalid_imports_the_good_rows(cli, tmp_path):
     bad = "name,email,cadence\nAna Alpha,ana@example.com,\nBad Cadence,b@x.example,often\n,,\n"
     counts = report(cli, "customers", write(tmp_path, "bad.csv", bad), "--skip-invalid")
     assert (counts["created"], counts["rejected"], counts["skipped"]) == (1, 1, 1)
-    reason = "cadence 'often' is not a number of days from 1 to 3650"
+    reason = "cadence 'often' is not a number of days from 1 to 3650 or 'default'"
     assert counts["problems"] == [{"line": 3, "reason": reason}]
     assert counts["exit"] == 0
 

@@ -62,15 +62,31 @@ def clean_email(value: str | None) -> str | None:
     return email
 
 
-def clean_tags(values: list[str] | tuple[str, ...] | None) -> tuple[str, ...]:
-    """Lower-case, trimmed, de-duplicated; a comma-separated value counts as several tags."""
-    tags: list[str] = []
-    for value in values or ():
-        for part in (clean_text(value, "tag") or "").split(","):
+_TAG_SEPARATORS = re.compile(r":::|[,;]")
+_SYSTEM_GROUPS = frozenset({"mycontacts", "starred"})  # Google's "* myContacts", "* starred"
+
+
+def split_tags(cells: list[str] | tuple[str, ...]) -> tuple[str, ...]:
+    """Tags, lower-case, trimmed, each once: commas, semicolons and Google's " ::: " separate
+    them; Google's starred system groups ("* myContacts") are not tags, and another star
+    before a label is dropped."""
+    tags: dict[str, None] = {}
+    for cell in cells:
+        for part in (
+            _TAG_SEPARATORS.split(cell) if ("," in cell or ";" in cell or ":" in cell) else (cell,)
+        ):
             tag = part.strip().lower()
-            if tag and tag not in tags:
-                tags.append(tag)
+            if tag.startswith("*"):
+                tag = tag.lstrip("*").strip()
+                if tag.replace(" ", "") in _SYSTEM_GROUPS:
+                    continue
+            if tag:
+                tags[tag] = None
     return tuple(tags)
+
+
+def clean_tags(cells: list[str] | tuple[str, ...] | None) -> tuple[str, ...]:
+    return split_tags([clean_text(cell, "tag") or "" for cell in cells or ()])
 
 
 def clean_cadence(value: int | None) -> int | None:
@@ -83,8 +99,48 @@ def clean_cadence(value: int | None) -> int | None:
     return value
 
 
+def cadence_from_text(text: str) -> int | None:
+    """A number of days, or "default" (or nothing) for the tag cadences and --days."""
+    value = text.strip().lower()
+    if value in ("default", "none", ""):
+        return None
+    if not is_whole_number(value):
+        raise InvalidInputError(
+            f"cadence {text!r} is not a number of days from 1 to {MAX_CADENCE_DAYS} or 'default'"
+        )
+    return clean_cadence(int(value))
+
+
+# What CRMs call a customer's stage, as the statuses followup knows.
+STATUS_WORDS = {
+    "customer": "customer",
+    "client": "customer",
+    "evangelist": "customer",
+    "won": "customer",
+    "active": "customer",
+    "prospect": "prospect",
+    "lead": "prospect",
+    "subscriber": "prospect",
+    "opportunity": "prospect",
+    "marketingqualifiedlead": "prospect",
+    "salesqualifiedlead": "prospect",
+    "new": "prospect",
+    "lost": "lost",
+    "churned": "lost",
+    "former": "lost",
+    "former customer": "lost",
+    "inactive": "lost",
+}
+
+
+def status_word(text: str) -> str | None:
+    """The status a word means (any case, "Marketing-Qualified Lead" too), or None."""
+    lowered = text.strip().lower()
+    return STATUS_WORDS.get(lowered) or STATUS_WORDS.get(re.sub(r"[^a-z]", "", lowered))
+
+
 def clean_status(value: str, allowed: tuple[str, ...] = STATUSES) -> str:
-    status = value.strip().lower()
+    status = status_word(value)
     if status not in allowed:
         raise InvalidInputError(f"unknown status {value!r}; use one of {', '.join(allowed)}")
     return status

@@ -14,12 +14,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from followup_cli.imports.columns import ColumnMap
-from followup_cli.imports.records import STATUS_WORDS, split_tags
 from followup_cli.values import (
     EMAIL_PATTERN,
     MAX_CADENCE_DAYS,
     MAX_FIELD_LENGTH,
+    STATUS_WORDS,
     is_whole_number,
+    split_tags,
 )
 
 # A tag to trim or an empty one between commas: such a column takes the slower split.

@@ -14,34 +14,16 @@ from dataclasses import dataclass, field
 
 from followup_cli.dates import DateOrderUndecided, parse_file_date
 from followup_cli.errors import InvalidInputError
-from followup_cli.models import IMPORTED_KIND, STATUSES, TOUCHPOINT_KINDS
+from followup_cli.models import IMPORTED_KIND, TOUCHPOINT_KINDS
 from followup_cli.values import (
-    MAX_CADENCE_DAYS,
+    cadence_from_text,
+    clean_status,
     is_email,
-    is_whole_number,
+    split_tags,
+    status_word,
 )
 
 _ADDRESS_SEPARATORS = re.compile(r"\s*(?::::|[;,\s])\s*")
-_SEVERAL_VALUES = " ::: "  # Google Contacts' separator of values in one cell
-STATUS_WORDS = {
-    "customer": "customer",
-    "client": "customer",
-    "evangelist": "customer",
-    "won": "customer",
-    "active": "customer",
-    "prospect": "prospect",
-    "lead": "prospect",
-    "subscriber": "prospect",
-    "opportunity": "prospect",
-    "marketingqualifiedlead": "prospect",
-    "salesqualifiedlead": "prospect",
-    "new": "prospect",
-    "lost": "lost",
-    "churned": "lost",
-    "former": "lost",
-    "former customer": "lost",
-    "inactive": "lost",
-}
 
 
 class RowRejected(Exception):
@@ -94,7 +76,7 @@ def customer_record(
         extra = {**extra, **{label: values[label][0] for label in _EXTRA_FIELDS if label in values}}
     status, cadence, last_contact = get("status"), get("cadence_days"), get("last_contact")
     if not status and "lifecycle" in values:  # a CRM's stage: used when it says, else kept
-        stage = STATUS_WORDS.get(re.sub(r"[^a-z ]", "", values["lifecycle"][0].lower()))
+        stage = status_word(values["lifecycle"][0])
         status = [stage] if stage else None
     return CustomerRecord(
         " ".join(name.split()) if "  " in name else name,
@@ -155,45 +137,20 @@ def _addresses(cells: list[str]) -> tuple[list[str], list[str]]:
     return valid, other
 
 
-def split_tags(cells: list[str]) -> tuple[str, ...]:
-    """Comma- or semicolon-separated, Google's " ::: " too, without its "* myContacts"."""
-    if len(cells) == 1:
-        cell = cells[0]
-        if ":::" not in cell and ";" not in cell and "*" not in cell:
-            if "," not in cell:
-                return (cell.lower(),)  # cells arrive stripped and non-empty
-            seen: dict[str, None] = {}
-            for part in cell.split(","):
-                tag = part.strip().lower()
-                if tag:
-                    seen[tag] = None
-            return tuple(seen)
-    tags: list[str] = []
-    for cell in cells:
-        for part in re.split(r":::|[,;]", cell):
-            tag = part.strip().lstrip("*").strip().lower()
-            if tag and tag.replace(" ", "") not in ("mycontacts", "starred") and tag not in tags:
-                tags.append(tag)
-    return tuple(tags)
+def _status(text: str) -> str:
+    return _checked(clean_status, text)
 
 
-def _status(text: str | None) -> str | None:
-    if not text:
-        return None
-    status = STATUS_WORDS.get(text.strip().lower()) or STATUS_WORDS.get(
-        re.sub(r"[^a-z ]", "", text.lower())
-    )
-    if status is None:
-        raise RowRejected(f"unknown status {text!r}; use one of {', '.join(STATUSES)}")
-    return status
+def _cadence(text: str) -> int | None:
+    return _checked(cadence_from_text, text)
 
 
-def _cadence(text: str | None) -> int | None:
-    if not text:
-        return None
-    if not is_whole_number(text) or not 1 <= int(text) <= MAX_CADENCE_DAYS:
-        raise RowRejected(f"cadence {text!r} is not a number of days from 1 to {MAX_CADENCE_DAYS}")
-    return int(text)
+def _checked(clean, text: str):
+    """values.py's rule for a cell, its refusal as the row's reason."""
+    try:
+        return clean(text)
+    except InvalidInputError as problem:
+        raise RowRejected(problem.message) from None
 
 
 def _date(text: str | None, order: str | None) -> dt.date | None:

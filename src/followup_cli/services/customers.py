@@ -79,7 +79,7 @@ def edit_customer(
             kept = [tag for tag in customer.tags if tag not in removed]
             updates["tags"] = values.clean_tags([*kept, *changes.add_tags])
         if changes.cadence is not None:
-            updates["cadence_days"] = parse_cadence(changes.cadence)
+            updates["cadence_days"] = values.cadence_from_text(changes.cadence)
         if changes.status is not None:
             updates["status"] = values.clean_status(changes.status)
             if updates["status"] != customer.status:
@@ -88,16 +88,6 @@ def edit_customer(
             raise InvalidInputError("nothing to change; give at least one option, see --help")
         store.update_customer(customer.id, updates)
     return store.customer_by_id(customer.id)
-
-
-def parse_cadence(text: str) -> int | None:
-    """A number of days, or "default" to fall back to tag cadences and --days."""
-    value = text.strip().lower()
-    if value in ("default", "none", ""):
-        return None
-    if not values.is_whole_number(value):
-        raise InvalidInputError(f"cadence {text!r} is not a number of days or 'default'")
-    return values.clean_cadence(int(value))
 
 
 def delete_customer(store: Store, reference: str) -> Customer:
