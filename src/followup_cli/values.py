@@ -89,7 +89,19 @@ def clean_tags(cells: list[str] | tuple[str, ...] | None) -> tuple[str, ...]:
     return split_tags([clean_text(cell, "tag") or "" for cell in cells or ()])
 
 
-def clean_cadence(value: int | None) -> int | None:
+def clean_cadence(value: int | str | None) -> int | None:
+    """Days between contacts, 1 to 3650; None (or the words "default", "none", or nothing)
+    falls back to the tag cadences and `due --days`."""
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if text in ("default", "none", ""):
+            return None
+        if not is_whole_number(text):
+            raise InvalidInputError(
+                f"cadence {value!r} is not a number of days from 1 to {MAX_CADENCE_DAYS} "
+                "or 'default'"
+            )
+        value = int(text)
     if value is None:
         return None
     if not 1 <= value <= MAX_CADENCE_DAYS:
@@ -97,18 +109,6 @@ def clean_cadence(value: int | None) -> int | None:
             f"a cadence of {value} days is out of range; use 1 to {MAX_CADENCE_DAYS}"
         )
     return value
-
-
-def cadence_from_text(text: str) -> int | None:
-    """A number of days, or "default" (or nothing) for the tag cadences and --days."""
-    value = text.strip().lower()
-    if value in ("default", "none", ""):
-        return None
-    if not is_whole_number(value):
-        raise InvalidInputError(
-            f"cadence {text!r} is not a number of days from 1 to {MAX_CADENCE_DAYS} or 'default'"
-        )
-    return clean_cadence(int(value))
 
 
 # What CRMs call a customer's stage, as the statuses followup knows.

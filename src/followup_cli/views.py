@@ -6,19 +6,10 @@ tests) and the column order for tables and CSV. Nothing here prints.
 
 import datetime as dt
 
+from followup_cli.customer_fields import FIELDS, LIST_KEYS
 from followup_cli.models import Customer, DueEntry, FollowUp, Referral, Touchpoint
 
-CUSTOMER_COLUMNS = [
-    "id",
-    "name",
-    "email",
-    "phone",
-    "company",
-    "tags",
-    "status",
-    "cadence_days",
-    "last_contact",
-]
+CUSTOMER_COLUMNS = list(LIST_KEYS)
 DUE_COLUMNS = [
     "id",
     "name",
@@ -39,21 +30,15 @@ def iso(day: dt.date | None) -> str | None:
     return day.isoformat() if day else None
 
 
+_ENCODE = {"tags": list, "date": iso}
+_ENCODERS = [(field.key, _ENCODE.get(field.kind)) for field in FIELDS]
+
+
 def customer_object(customer: Customer) -> dict:
+    """Every field of customer_fields.FIELDS, by its key, in its order."""
     return {
-        "id": customer.id,
-        "name": customer.name,
-        "email": customer.email,
-        "phone": customer.phone,
-        "company": customer.company,
-        "tags": list(customer.tags),
-        "notes": customer.notes,
-        "status": customer.status,
-        "cadence_days": customer.cadence_days,
-        "last_contact": iso(customer.last_contact),
-        "last_contact_kind": customer.last_contact_kind,
-        "sales_total": customer.sales_total,
-        "created_on": iso(customer.created_on),
+        key: encode(getattr(customer, key)) if encode else getattr(customer, key)
+        for key, encode in _ENCODERS
     }
 
 

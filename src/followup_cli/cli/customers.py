@@ -15,6 +15,7 @@ from followup_cli.cli.app import (
     emit,
     store,
 )
+from followup_cli.customer_fields import FILE_KEYS
 from followup_cli.errors import InvalidInputError
 from followup_cli.services import customers as service
 from followup_cli.services.lookup import resolve_customer
@@ -104,7 +105,7 @@ def edit(
         add_tags=tuple(add_tag or ()),
         remove_tags=tuple(remove_tag or ()),
         notes=note,
-        cadence=cadence,
+        cadence_days=cadence,
         status=status,
     )
     updated = service.edit_customer(store(ctx), customer, changes, config.today())
@@ -161,7 +162,7 @@ def show(
         return
     person = views.customer_object(detail.customer)
     render.heading(f"{person['name']} (#{person['id']})")
-    for label in ("email", "phone", "company", "tags", "status", "cadence_days", "notes"):
+    for label in FILE_KEYS[1:]:  # the name is the heading
         value = views.cell(person[label])
         if value:
             render.line(f"{label.replace('_', ' ')}: {value}")

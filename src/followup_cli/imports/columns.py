@@ -31,33 +31,11 @@ import csv
 import re
 from dataclasses import dataclass
 
+from followup_cli.customer_fields import BY_KEY, FILE_KEYS
 from followup_cli.errors import InvalidInputError
 from followup_cli.imports.records import RowRejected
 from followup_cli.values import MAX_FIELD_LENGTH
 
-CUSTOMER_FIELD_NAMES = frozenset(
-    {
-        "name",
-        "first_name",
-        "middle_name",
-        "last_name",
-        "email",
-        "phone",
-        "company",
-        "tags",
-        "notes",
-        "status",
-        "cadence_days",
-        "last_contact",
-        "profile_url",
-        "title",
-        "lifecycle",
-    }
-)
-TOUCHPOINT_FIELD_NAMES = frozenset({"customer", "email", "date", "kind", "note", "amount"})
-REFERRAL_FIELD_NAMES = frozenset(
-    {"referrer", "referrer_email", "referred", "referred_email", "date", "note"}
-)
 DATE_FIELDS = frozenset({"last_contact", "date"})
 IGNORE = "ignore"
 _FORMULA_GUARD = re.compile(r"'(?=[=+\-@\t\r])")
@@ -74,94 +52,32 @@ def _fields(pairs: dict[str, list[str]]) -> dict[str, str]:
     }
 
 
+# The customer's own fields (customer_fields.py), then what only an import reads: a name in
+# parts, the last contact, and fields kept as extra fields.
+_IMPORT_ONLY_FIELDS = {
+    "first_name": ["first name", "given name", "person - first name", "first"],
+    "middle_name": ["middle name", "additional name"],
+    "last_name": ["last name", "family name", "surname", "person - last name", "last"],
+    "lifecycle": ["lifecycle stage", "person - lifecycle stage"],
+    "last_contact": [
+        "last contact",
+        "last contacted",
+        "last activity date",
+        "last activity",
+        "person - last activity date",
+    ],
+    "profile_url": ["url", "profile url", "linkedin url", "person - linkedin page"],
+    "title": [
+        "title",
+        "job title",
+        "position",
+        "organization title",
+        "organization 1 - title",
+        "person - title",
+    ],
+}
 CUSTOMER_FIELDS = _fields(
-    {
-        "name": ["name", "full name", "person - name", "contact name", "display name", "customer"],
-        "first_name": ["first name", "given name", "person - first name", "first"],
-        "middle_name": ["middle name", "additional name"],
-        "last_name": ["last name", "family name", "surname", "person - last name", "last"],
-        "email": [
-            "email",
-            "e-mail",
-            "email address",
-            "e-mail address",
-            "e-mail 1 - value",
-            "e-mail 2 - value",
-            "e-mail 3 - value",
-            "e-mail 2 address",
-            "e-mail 3 address",
-            "person - email",
-            "person - email - work",
-            "person - email - home",
-            "person - email - other",
-            "email - work",
-            "email - home",
-            "email - other",
-            "work email",
-            "personal email",
-        ],
-        "phone": [
-            "phone",
-            "phone number",
-            "phone 1 - value",
-            "phone 2 - value",
-            "phone 3 - value",
-            "mobile phone",
-            "business phone",
-            "home phone",
-            "primary phone",
-            "mobile",
-            "mobile phone number",
-            "person - phone",
-            "person - phone - work",
-            "person - phone - mobile",
-            "person - phone - home",
-            "person - phone - other",
-            "phone - work",
-            "phone - mobile",
-            "phone - home",
-            "phone - other",
-        ],
-        "company": [
-            "company",
-            "company name",
-            "organization name",
-            "organization 1 - name",
-            "account name",
-            "associated company",
-            "person - organization",
-            "organization",
-        ],
-        "tags": [
-            "tags",
-            "labels",
-            "group membership",
-            "categories",
-            "person - labels",
-            "person - label",
-            "label",
-        ],
-        "notes": ["notes", "note", "description", "person - notes"],
-        "status": ["status"],
-        "lifecycle": ["lifecycle stage", "person - lifecycle stage"],
-        "cadence_days": ["cadence days", "cadence"],
-        "last_contact": [
-            "last contact",
-            "last contacted",
-            "last activity date",
-            "last activity",
-            "person - last activity date",
-        ],
-        "profile_url": ["url", "profile url", "linkedin url", "person - linkedin page"],
-        "title": [
-            "title",
-            "job title",
-            "position",
-            "organization title",
-            "organization 1 - title",
-            "person - title",
-        ],
-    }
+    {key: [key, *BY_KEY[key].headers] for key in FILE_KEYS} | _IMPORT_ONLY_FIELDS
 )
 # Outlook's "Title" is the courtesy title (Mr., Dr.), not the job: it goes to extra fields.
 _OUTLOOK_MARKERS = {normalize_header(h) for h in ("E-mail Address", "Job Title", "Suffix")}
@@ -196,6 +112,10 @@ def customer_fields_for(header: list[str]) -> dict[str, str]:
     return CUSTOMER_FIELDS
 
 
+# The fields --map may name, per kind of file.
+CUSTOMER_FIELD_NAMES = frozenset(CUSTOMER_FIELDS.values())
+TOUCHPOINT_FIELD_NAMES = frozenset(TOUCHPOINT_FIELDS.values())
+REFERRAL_FIELD_NAMES = frozenset(REFERRAL_FIELDS.values())
 _KNOWN = set(CUSTOMER_FIELDS) | set(TOUCHPOINT_FIELDS) | set(REFERRAL_FIELDS)
 
 

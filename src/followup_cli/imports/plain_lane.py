@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from followup_cli.customer_fields import FILE_KEYS
 from followup_cli.imports.columns import ColumnMap
 from followup_cli.values import (
     EMAIL_PATTERN,
@@ -25,7 +26,7 @@ from followup_cli.values import (
 
 # A tag to trim or an empty one between commas: such a column takes the slower split.
 _UNEVEN_COMMAS = (", ", " ,", ",,", ",\x00", "\x00,")
-PLAIN_FIELDS = ("name", "email", "phone", "company", "tags", "notes", "status", "cadence_days")
+PLAIN_FIELDS = FILE_KEYS  # the customer's own fields, as our export writes them
 _EMAIL_COLUMN = re.compile(f"(?:{EMAIL_PATTERN})(?:\x00(?:{EMAIL_PATTERN}))*")
 
 

@@ -16,7 +16,7 @@ from followup_cli.dates import DateOrderUndecided, parse_file_date
 from followup_cli.errors import InvalidInputError
 from followup_cli.models import IMPORTED_KIND, TOUCHPOINT_KINDS
 from followup_cli.values import (
-    cadence_from_text,
+    clean_cadence,
     clean_status,
     is_email,
     split_tags,
@@ -142,7 +142,7 @@ def _status(text: str) -> str:
 
 
 def _cadence(text: str) -> int | None:
-    return _checked(cadence_from_text, text)
+    return _checked(clean_cadence, text)
 
 
 def _checked(clean, text: str):

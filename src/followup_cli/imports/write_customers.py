@@ -5,6 +5,7 @@
 import datetime as dt
 from collections.abc import Sequence
 
+from followup_cli.customer_fields import BY_KEY, FILE_KEYS
 from followup_cli.errors import AmbiguousError
 from followup_cli.imports.columns import extra_fields
 from followup_cli.imports.plain_lane import PlainChunk, plain_chunk, plain_layout
@@ -183,38 +184,26 @@ def _keys(record: CustomerRecord) -> tuple[str, ...]:
 
 
 def _fields(record: CustomerRecord, today: dt.date) -> dict:
-    return {
-        "name": record.name,
-        "email": record.email,
-        "phone": record.phone,
-        "company": record.company,
-        "tags": record.tags,
-        "notes": record.notes,
-        "status": record.status or "customer",
-        "cadence_days": record.cadence_days,
-        "extra": record.extra or None,
-        "created_on": today,
-    }
+    """The record as the store's insert_customer takes it."""
+    fields = {key: getattr(record, key) for key in FILE_KEYS}
+    return fields | {"extra": record.extra or None, "created_on": today}
 
 
 def _fills_nothing_new(values: tuple, current: tuple) -> bool:
     return all(value == "" or value == now for value, now in zip(values, current, strict=True))
 
 
+_REPLACED = [key for key in FILE_KEYS if key not in ("email", "tags")]  # merged apart
+
+
 def _changes(existing: Customer, record: CustomerRecord, today: dt.date) -> dict:
     """Only what the file fills and differs: an empty cell never blanks a field out, and an
     email that differs only in case is the same address, left as it is on file."""
     changes: dict = {}
-    for column, value, current in (
-        ("name", record.name, existing.name),
-        ("phone", record.phone, existing.phone),
-        ("company", record.company, existing.company),
-        ("notes", record.notes, existing.notes),
-        ("status", record.status, existing.status),
-        ("cadence_days", record.cadence_days, existing.cadence_days),
-    ):
+    for key in _REPLACED:
+        value, current = getattr(record, key), getattr(existing, key)
         if value is not None and value != current:
-            changes[column] = value
+            changes[BY_KEY[key].column] = value
     if record.email and record.email.lower() != (existing.email or "").lower():
         changes["email"] = record.email
     if record.tags and not set(record.tags) <= set(existing.tags):

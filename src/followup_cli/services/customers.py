@@ -4,6 +4,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from followup_cli import values
+from followup_cli.customer_fields import BY_KEY, FILE_KEYS
 from followup_cli.errors import InvalidInputError
 from followup_cli.models import Customer, CustomerDetail
 from followup_cli.services.lookup import refuse_taken_email, resolve_customer
@@ -22,22 +23,14 @@ class NewCustomer:
     status: str = "customer"
 
 
+ADDABLE_STATUSES = ("customer", "prospect")  # a customer is marked lost later, by edit
+
+
 def add_customer(store: Store, new: NewCustomer, today: dt.date) -> Customer:
-    name = values.clean_name(new.name)
-    email = values.clean_email(new.email)
-    status = values.clean_status(new.status, ("customer", "prospect"))
-    fields = {
-        "name": name,
-        "email": email,
-        "phone": values.clean_text(new.phone, "phone"),
-        "company": values.clean_text(new.company, "company"),
-        "tags": values.clean_tags(new.tags),
-        "notes": values.clean_text(new.notes, "note"),
-        "cadence_days": values.clean_cadence(new.cadence_days),
-        "status": status,
-    }
+    fields = {key: BY_KEY[key].clean(getattr(new, key)) for key in FILE_KEYS if key != "status"}
+    fields["status"] = values.clean_status(new.status, ADDABLE_STATUSES)
     with store.transaction():
-        refuse_taken_email(store, email)
+        refuse_taken_email(store, fields["email"])
         customer_id = store.insert_customer(created_on=today, **fields)
     return store.customer_by_id(customer_id)
 
@@ -53,8 +46,11 @@ class CustomerChanges:
     add_tags: tuple[str, ...] = ()
     remove_tags: tuple[str, ...] = ()
     notes: str | None = None
-    cadence: str | None = None
+    cadence_days: str | None = None
     status: str | None = None
+
+
+_REPLACED = ("name", "email", "phone", "company", "notes", "cadence_days", "status")
 
 
 def edit_customer(
@@ -63,27 +59,18 @@ def edit_customer(
     with store.transaction():
         customer = resolve_customer(store, reference)
         updates: dict = {}
-        if changes.name is not None:
-            updates["name"] = values.clean_name(changes.name)
-        if changes.email is not None:
-            updates["email"] = values.clean_email(changes.email)
-            refuse_taken_email(store, updates["email"], customer.id)
-        for column in ("phone", "company"):
-            value = getattr(changes, column)
+        for key in _REPLACED:
+            value = getattr(changes, key)
             if value is not None:
-                updates[column] = values.clean_text(value, column)
-        if changes.notes is not None:
-            updates["notes"] = values.clean_text(changes.notes, "note")
+                updates[BY_KEY[key].column] = BY_KEY[key].clean(value)
+        if "email" in updates:
+            refuse_taken_email(store, updates["email"], customer.id)
         if changes.add_tags or changes.remove_tags:
             removed = set(values.clean_tags(changes.remove_tags))
             kept = [tag for tag in customer.tags if tag not in removed]
             updates["tags"] = values.clean_tags([*kept, *changes.add_tags])
-        if changes.cadence is not None:
-            updates["cadence_days"] = values.cadence_from_text(changes.cadence)
-        if changes.status is not None:
-            updates["status"] = values.clean_status(changes.status)
-            if updates["status"] != customer.status:
-                updates["status_changed_on"] = today.isoformat()
+        if updates.get("status", customer.status) != customer.status:
+            updates["status_changed_on"] = today.isoformat()
         if not updates:
             raise InvalidInputError("nothing to change; give at least one option, see --help")
         store.update_customer(customer.id, updates)

@@ -10,20 +10,12 @@ import json
 import re
 from collections.abc import Iterator
 
+from followup_cli.customer_fields import FILE_KEYS
 from followup_cli.errors import InvalidInputError
 from followup_cli.store import Store
 
 COLUMNS = {
-    "customers": [
-        "name",
-        "email",
-        "phone",
-        "company",
-        "tags",
-        "notes",
-        "status",
-        "cadence_days",
-    ],
+    "customers": list(FILE_KEYS),
     "touchpoints": ["customer", "email", "date", "kind", "note", "amount"],
     "referrals": ["referrer", "referrer_email", "referred", "referred_email", "date", "note"],
     "followups": ["customer", "email", "due_on", "note", "done_on"],

@@ -5,66 +5,46 @@ import json
 from collections.abc import Iterator, Sequence
 from itertools import compress
 
+from followup_cli.customer_fields import BY_KEY, FILE_KEYS
 from followup_cli.models import Customer
 from followup_cli.store.derived import CADENCE_TAG, EFFECTIVE_CADENCE, KNOWN_SINCE
 from followup_cli.store.rows import CUSTOMER_COLUMNS, customer_from_row
 from followup_cli.values import name_key
 
+_FILE_FIELDS = [BY_KEY[key] for key in FILE_KEYS]
 EDITABLE_COLUMNS = frozenset(
-    {
-        "name",
-        "email",
-        "phone",
-        "company",
-        "tags",
-        "notes",
-        "status",
-        "cadence_days",
-        "extra",
-        "status_changed_on",
-    }
+    [field.column for field in _FILE_FIELDS] + ["extra", "status_changed_on"]
 )
 _SELECT = f"SELECT {CUSTOMER_COLUMNS} FROM customers"
 _HAS_TAG = "EXISTS (SELECT 1 FROM json_each(customers.tags) WHERE value = ?)"
 
 
 _JSON = json.JSONEncoder(ensure_ascii=False).encode
+_INSERT_COLUMNS = [field.column for field in _FILE_FIELDS] + [
+    "name_key",
+    "extra",
+    "created_on",
+    "status_changed_on",
+]
 _INSERT_CUSTOMER = (
-    "INSERT INTO customers (name, name_key, email, phone, company, tags, notes, status, "
-    "cadence_days, extra, created_on, status_changed_on) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    f"INSERT INTO customers ({', '.join(_INSERT_COLUMNS)}) "
+    f"VALUES ({', '.join('?' * len(_INSERT_COLUMNS))})"
 )
+# What a new customer's field holds when nothing is given: in Python, and as SQL.
+_DEFAULTS = {"tags": (), "status": "customer"}
+_SQL_DEFAULTS = {"tags": "'[]'", "status": "'customer'"}
 
 
 def _encode_customer(
-    *,
-    name: str,
-    created_on: dt.date,
-    email: str | None = None,
-    phone: str | None = None,
-    company: str | None = None,
-    tags: tuple[str, ...] = (),
-    notes: str | None = None,
-    status: str = "customer",
-    cadence_days: int | None = None,
-    extra: dict[str, str] | None = None,
+    *, created_on: dt.date, extra: dict[str, str] | None = None, **fields
 ) -> tuple:
-    """A new customer's fields as _INSERT_CUSTOMER binds them."""
+    """A new customer's file fields (customer_fields.FILE_KEYS; any left out are empty)
+    as _INSERT_CUSTOMER binds them."""
+    encoded = [fields.get(key) or _DEFAULTS.get(key) for key in FILE_KEYS]
+    encoded[_TAGS] = encode_tags(encoded[_TAGS])
     created = created_on.isoformat()
-    return (
-        name,
-        name_key(name),
-        email,
-        phone,
-        company,
-        encode_tags(tags),
-        notes,
-        status,
-        cadence_days,
-        _JSON(extra) if extra else None,
-        created,
-        created,
-    )
+    name = fields["name"]
+    return (*encoded, name_key(name), _JSON(extra) if extra else None, created, created)
 
 
 def encode_tags(tags) -> str:
@@ -82,14 +62,10 @@ def _is_plain_tag(tag: str) -> bool:
     return tag.isascii() and tag.isprintable() and '"' not in tag and "\\" not in tag
 
 
-# What an empty plain-import column stores, as SQL.
+_TAGS = FILE_KEYS.index("tags")
+# What an empty plain-import column stores: every file field but the name and email.
 _PLAIN_DEFAULTS = {
-    "phone": "NULL",
-    "company": "NULL",
-    "tags": "'[]'",
-    "notes": "NULL",
-    "status": "'customer'",
-    "cadence_days": "NULL",
+    key: _SQL_DEFAULTS.get(key, "NULL") for key in FILE_KEYS if key not in ("name", "email")
 }
 
 
@@ -114,7 +90,7 @@ class CustomerQueries:
         default, and only a mixed one goes through nullif, for sqlite3 binds None through
         a slow adapter lookup and every SQL function call costs per row."""
         names = columns["name"]
-        bound, values = [names, list(map(name_key, names)), columns["email"]], ["?", "?", "?"]
+        bound, values = [names, columns["email"], list(map(name_key, names))], ["?", "?", "?"]
         for name, default in _PLAIN_DEFAULTS.items():
             column = columns[name]
             if not any(column):
@@ -124,8 +100,8 @@ class CustomerQueries:
             bound.append(column)
         rows = zip(*bound, strict=True)
         self.connection.executemany(
-            "INSERT INTO customers (name, name_key, email, phone, company, tags, notes, status, "
-            f"cadence_days, created_on, status_changed_on) VALUES ({', '.join(values)}, "
+            f"INSERT INTO customers (name, email, name_key, {', '.join(_PLAIN_DEFAULTS)}, "
+            f"created_on, status_changed_on) VALUES ({', '.join(values)}, "
             f"'{added_on.isoformat()}', '{added_on.isoformat()}')",
             rows if wanted is None else compress(rows, wanted),
         )

@@ -2,13 +2,15 @@
 
 from collections.abc import Iterable
 
+from followup_cli.customer_fields import BY_KEY, FILE_KEYS
+
 
 class ExportQueries:
     connection = None
 
     def export_customers(self) -> Iterable[tuple]:
         return self.connection.execute(
-            "SELECT name, email, phone, company, tags, notes, status, cadence_days "
+            f"SELECT {', '.join(BY_KEY[key].column for key in FILE_KEYS)} "
             "FROM customers ORDER BY id"
         )
 

@@ -3,51 +3,31 @@
 import datetime as dt
 import json
 
+from followup_cli.customer_fields import FIELDS
 from followup_cli.models import Customer, FollowUp, Referral, Touchpoint
 
-CUSTOMER_COLUMNS = (
-    "id, name, email, phone, company, tags, notes, status, cadence_days, created_on, "
-    "last_contact_on, last_contact_kind, sales_total, extra"
-)
+CUSTOMER_COLUMNS = ", ".join(field.column for field in FIELDS) + ", extra"
 
 
 def to_date(text: str | None) -> dt.date | None:
     return dt.date.fromisoformat(text) if text else None
 
 
+def _tags(text: str | None) -> tuple[str, ...]:
+    return tuple(json.loads(text)) if text and text != "[]" else ()
+
+
+_DECODE = {"tags": _tags, "date": to_date, "float": lambda value: value or 0.0}
+_DECODERS = [(field.key, _DECODE.get(field.kind)) for field in FIELDS]
+
+
 def customer_from_row(row: tuple) -> Customer:
-    (
-        customer_id,
-        name,
-        email,
-        phone,
-        company,
-        tags,
-        notes,
-        status,
-        cadence_days,
-        created_on,
-        last_contact_on,
-        last_contact_kind,
-        sales_total,
-        extra,
-    ) = row
-    return Customer(
-        id=customer_id,
-        name=name,
-        email=email,
-        phone=phone,
-        company=company,
-        tags=tuple(json.loads(tags)) if tags and tags != "[]" else (),
-        notes=notes,
-        status=status,
-        cadence_days=cadence_days,
-        created_on=to_date(created_on),
-        last_contact=to_date(last_contact_on),
-        last_contact_kind=last_contact_kind,
-        sales_total=sales_total or 0.0,
-        extra=json.loads(extra) if extra else {},
-    )
+    """A row of CUSTOMER_COLUMNS as a Customer."""
+    fields = {
+        key: decode(value) if decode else value
+        for (key, decode), value in zip(_DECODERS, row, strict=False)
+    }
+    return Customer(**fields, extra=json.loads(row[-1]) if row[-1] else {})
 
 
 def touchpoint_from_row(row: tuple) -> Touchpoint:

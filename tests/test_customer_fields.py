@@ -1,0 +1,47 @@
+"""The table of customer fields (customer_fields.py) is the one list every format follows:
+the JSON objects, the export, the import's own format and the list columns."""
+
+import csv
+import io
+import json
+
+from followup_cli.customer_fields import FIELDS, FILE_KEYS, LIST_KEYS
+
+
+def test_every_format_follows_the_one_table_of_fields(cli, tmp_path):
+    cli.ok(
+        "add",
+        "Ana Alpha",
+        "--email",
+        "ana@example.com",
+        "--phone",
+        " +49 30 1 ",
+        "--company",
+        "Alpha",
+        "--tag",
+        "vip",
+        "--note",
+        "golf",
+        "--cadence",
+        "14",
+    )
+    (listed,) = json.loads(cli.ok("list", "--format", "json"))
+    assert list(listed) == [field.key for field in FIELDS]
+    assert listed["phone"] == "+49 30 1"  # phones are stored as written, trimmed
+
+    exported = cli.ok("export", "customers")
+    header = next(csv.reader(io.StringIO(exported)))
+    assert tuple(header) == FILE_KEYS
+    (record,) = json.loads(cli.ok("export", "customers", "--format", "json"))
+    assert tuple(record) == FILE_KEYS
+
+    assert cli.ok("list").splitlines()[0].split("\t") == list(LIST_KEYS)
+
+    path = tmp_path / "ours.csv"
+    path.write_text(exported, encoding="utf-8")
+    report = json.loads(
+        cli.ok("--db", tmp_path / "b.db", "import", "customers", path, "-f", "json")
+    )
+    assert report["created"] == 1 and report["unmapped_columns"] == []
+    again = json.loads(cli.ok("--db", tmp_path / "b.db", "export", "customers", "-f", "json"))
+    assert again == [record]
