@@ -2,12 +2,12 @@
 
 from followup_cli.cli import (  # noqa: F401  (importing a module registers its commands)
     activity,
+    backups,
     customers,
-    followups,
+    follow_ups,
+    import_export,
     insights,
     referrals,
-    safety,
-    transfer,
 )
 from followup_cli.cli.app import app
 

@@ -5,11 +5,12 @@ from typing import Annotated
 
 import typer
 
-from followup_cli import config, render, views
+from followup_cli import config
 from followup_cli.cli.app import FormatOption, TableFormat, app, emit, store
 from followup_cli.cli.customers import CustomerArgument
 from followup_cli.dates import parse_when
 from followup_cli.models import DEFAULT_CADENCE_DAYS
+from followup_cli.output import objects, render
 from followup_cli.services.due import due_list
 from followup_cli.services.touchpoints import log_touchpoint
 
@@ -90,10 +91,10 @@ def due(
         include_planned=everyone,
     )
     emit(
-        [views.due_object(entry) for entry in result.entries],
-        views.DUE_COLUMNS,
+        [objects.due_object(entry) for entry in result.entries],
+        objects.DUE_COLUMNS,
         output,
-        terminal_columns=views.DUE_TERMINAL_COLUMNS,
+        terminal_columns=objects.DUE_TERMINAL_COLUMNS,
     )
     if result.left_out_planned:
         render.notice(

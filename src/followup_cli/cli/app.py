@@ -13,8 +13,9 @@ from typing import Annotated
 import typer
 from typer.core import TyperGroup
 
-from followup_cli import __version__, config, render
+from followup_cli import __version__, config
 from followup_cli.errors import EXIT_USAGE, EXIT_USER_ERROR, FollowupError
+from followup_cli.output import render
 from followup_cli.store.connection import describe_sqlite_error
 
 EXIT_INTERRUPTED = 130
@@ -166,7 +167,7 @@ def emit(
 
     `terminal_columns` is a narrower choice for a person at a terminal; pipes get them all.
     """
-    from followup_cli.views import rows_of
+    from followup_cli.output.objects import rows_of
 
     if output is TableFormat.json:
         render.json_document(objects)

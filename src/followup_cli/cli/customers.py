@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from followup_cli import config, render, views
+from followup_cli import config
 from followup_cli.cli.app import (
     DetailFormat,
     DetailFormatOption,
@@ -17,6 +17,7 @@ from followup_cli.cli.app import (
 )
 from followup_cli.customer_fields import FILE_KEYS
 from followup_cli.errors import InvalidInputError
+from followup_cli.output import objects, render
 from followup_cli.services import customers as service
 from followup_cli.services.lookup import resolve_customer
 
@@ -133,7 +134,7 @@ def list_customers(
         status=clean_status(status) if status else None,
         search=search,
     )
-    emit([views.customer_object(c) for c in found], views.CUSTOMER_COLUMNS, output)
+    emit([objects.customer_object(c) for c in found], objects.CUSTOMER_COLUMNS, output)
 
 
 @app.command()
@@ -145,13 +146,13 @@ def show(
     Example: followup show ana
     """
     detail = service.customer_detail(store(ctx), customer)
-    touchpoints = [views.touchpoint_object(tp) for tp in detail.touchpoints]
-    made = [views.referral_object(r) for r in detail.referrals_made]
-    received = [views.referral_object(r) for r in detail.referrals_received]
-    follow_ups = [views.follow_up_object(f) for f in detail.open_follow_ups]
+    touchpoints = [objects.touchpoint_object(tp) for tp in detail.touchpoints]
+    made = [objects.referral_object(r) for r in detail.referrals_made]
+    received = [objects.referral_object(r) for r in detail.referrals_received]
+    follow_ups = [objects.follow_up_object(f) for f in detail.open_follow_ups]
     if output is DetailFormat.json:
         render.json_document(
-            views.customer_object(detail.customer)
+            objects.customer_object(detail.customer)
             | {
                 "touchpoints": touchpoints,
                 "referrals_made": made,
@@ -160,23 +161,23 @@ def show(
             }
         )
         return
-    person = views.customer_object(detail.customer)
+    person = objects.customer_object(detail.customer)
     render.heading(f"{person['name']} (#{person['id']})")
     for label in FILE_KEYS[1:]:  # the name is the heading
-        value = views.cell(person[label])
+        value = objects.cell(person[label])
         if value:
             render.line(f"{label.replace('_', ' ')}: {value}")
     render.line(f"last contact: {person['last_contact'] or 'never'}")
     sections = [
         ("Open follow-ups", follow_ups, ["due_on", "note"]),
-        ("Touchpoints", touchpoints, views.TOUCHPOINT_COLUMNS),
+        ("Touchpoints", touchpoints, objects.TOUCHPOINT_COLUMNS),
         ("Referred", made, ["referred", "referred_email", "date", "note", "referred_status"]),
         ("Referred by", received, ["referrer", "referrer_email", "date", "note"]),
     ]
-    for title, objects, columns in sections:
-        if objects:
+    for title, shown, columns in sections:
+        if shown:
             render.line()
-            render.table(columns, views.rows_of(objects, columns), title)
+            render.table(columns, objects.rows_of(shown, columns), title)
 
 
 @app.command()

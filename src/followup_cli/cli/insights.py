@@ -4,7 +4,7 @@ from typing import Annotated
 
 import typer
 
-from followup_cli import config, render
+from followup_cli import config
 from followup_cli.cli.app import (
     DetailFormat,
     DetailFormatOption,
@@ -15,6 +15,7 @@ from followup_cli.cli.app import (
     store,
 )
 from followup_cli.dates import parse_past
+from followup_cli.output import render
 
 
 def _count(number: int, noun: str) -> str:

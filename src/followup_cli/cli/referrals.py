@@ -4,10 +4,11 @@ from typing import Annotated
 
 import typer
 
-from followup_cli import config, render, views
+from followup_cli import config
 from followup_cli.cli.app import FormatOption, TableFormat, app, emit, store
 from followup_cli.cli.customers import CustomerArgument
 from followup_cli.errors import InvalidInputError
+from followup_cli.output import objects, render
 from followup_cli.services.referrals import ReferredPerson, list_referrals, record_referral
 
 
@@ -75,4 +76,4 @@ def referrals(
             render.tree(forest, _tree_label)
         return
     found = list_referrals(store(ctx), from_)
-    emit([views.referral_object(r) for r in found], views.REFERRAL_COLUMNS, output)
+    emit([objects.referral_object(r) for r in found], objects.REFERRAL_COLUMNS, output)

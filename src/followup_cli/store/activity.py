@@ -9,7 +9,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from followup_cli.models import CONTACT_KINDS, FollowUp, Touchpoint
-from followup_cli.store.rows import FOLLOW_UP_COLUMNS, follow_up_from_row, touchpoint_from_row
+from followup_cli.store.decode import FOLLOW_UP_COLUMNS, follow_up_from_row, touchpoint_from_row
 
 _CONTACT_KIND_LIST = ", ".join(f"'{kind}'" for kind in sorted(CONTACT_KINDS))
 _OPEN_FOLLOW_UPS = (

@@ -7,8 +7,8 @@ from itertools import compress
 
 from followup_cli.customer_fields import BY_KEY, FILE_KEYS
 from followup_cli.models import Customer
+from followup_cli.store.decode import CUSTOMER_COLUMNS, customer_from_row
 from followup_cli.store.derived import CADENCE_TAG, EFFECTIVE_CADENCE, KNOWN_SINCE
-from followup_cli.store.rows import CUSTOMER_COLUMNS, customer_from_row
 from followup_cli.values import name_key
 
 _FILE_FIELDS = [BY_KEY[key] for key in FILE_KEYS]

@@ -3,7 +3,7 @@
 import datetime as dt
 
 from followup_cli.models import Referral
-from followup_cli.store.rows import REFERRAL_COLUMNS, referral_from_row
+from followup_cli.store.decode import REFERRAL_COLUMNS, referral_from_row
 
 _SELECT = (
     f"SELECT {REFERRAL_COLUMNS} FROM referrals r JOIN customers a ON a.id = r.referrer_id "

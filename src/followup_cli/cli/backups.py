@@ -6,9 +6,10 @@ from typing import Annotated
 
 import typer
 
-from followup_cli import config, render
+from followup_cli import config
 from followup_cli.cli.app import app, store
 from followup_cli.errors import InvalidInputError
+from followup_cli.output import render
 from followup_cli.services import backup as service
 
 

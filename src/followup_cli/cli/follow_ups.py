@@ -6,11 +6,12 @@ from typing import Annotated
 
 import typer
 
-from followup_cli import config, render, views
+from followup_cli import config
 from followup_cli.cli.app import FormatOption, TableFormat, app, emit, store
 from followup_cli.cli.customers import CustomerArgument
 from followup_cli.errors import InvalidInputError
 from followup_cli.models import DEFAULT_CADENCE_DAYS
+from followup_cli.output import objects, render, text
 from followup_cli.services import cadences, follow_ups
 from followup_cli.services.digest import build_digest
 from followup_cli.services.referrals import thank as thank_referrals
@@ -52,10 +53,10 @@ def agenda(
     """
     today = config.today()
     found = follow_ups.agenda(store(ctx), today, days)
-    objects = [
-        views.follow_up_object(f) | {"when": views.when_label(f.due_on, today)} for f in found
+    agenda_items = [
+        objects.follow_up_object(f) | {"when": text.when_label(f.due_on, today)} for f in found
     ]
-    emit(objects, views.AGENDA_COLUMNS, output)
+    emit(agenda_items, objects.AGENDA_COLUMNS, output)
 
 
 @app.command()
@@ -170,7 +171,7 @@ def remind(
     if digest.empty and not always:
         return
     if output is DigestFormat.json:
-        render.json_document(views.digest_object(digest))
+        render.json_document(objects.digest_object(digest))
         return
-    for line in views.digest_lines(digest, markdown=output is DigestFormat.markdown):
-        sys.stdout.write(views.fit(render.neutralise(line), DIGEST_WIDTH) + "\n")
+    for line in text.digest_lines(digest, markdown=output is DigestFormat.markdown):
+        sys.stdout.write(text.fit(render.neutralise(line), DIGEST_WIDTH) + "\n")

@@ -1,4 +1,4 @@
-"""Models as the rows and objects people and scripts read.
+"""Models as the objects and rows people and scripts read.
 
 Each view gives the same facts to every format: a JSON object per record (keys locked by the
 tests) and the column order for tables and CSV. Nothing here prints.
@@ -106,21 +106,6 @@ def rows_of(objects: list[dict], columns: list[str]) -> list[list[str]]:
 AGENDA_COLUMNS = ["due_on", "when", "customer", "note"]
 
 
-def when_label(day: dt.date, today: dt.date) -> str:
-    """How far a day is from today, in words: '3 days overdue', 'today', 'in 2 days'."""
-    offset = (day - today).days
-    if offset == 0:
-        return "today"
-    if offset < 0:
-        return f"{-offset} day{'s' if offset != -1 else ''} overdue"
-    return f"in {offset} day{'s' if offset != 1 else ''}"
-
-
-def fit(text: str, width: int) -> str:
-    """One line of at most `width` characters, cut with '...' (mail readers wrap the rest)."""
-    return text if len(text) <= width else text[: width - 3].rstrip() + "..."
-
-
 def digest_object(digest) -> dict:
     return {
         "date": iso(digest.today),
@@ -132,40 +117,3 @@ def digest_object(digest) -> dict:
         "stale": [due_object(entry) for entry in digest.stale],
         "referrals_to_thank": [referral_object(r) for r in digest.to_thank],
     }
-
-
-def digest_lines(digest, markdown: bool) -> list[str]:
-    """The digest as short lines, for a terminal, a pipe or a mail (as Markdown)."""
-    today = digest.today
-    title = f"followup: what to do on {today.strftime('%A')} {today.isoformat()}"
-    heading = (lambda text: f"## {text}") if markdown else (lambda text: text)
-    bullet = "- " if markdown else "  "
-    lines = [f"# {title}" if markdown else title]
-    if digest.empty:
-        lines += ["", "Nothing to do: no promises due, nobody silent for too long."]
-        return lines
-
-    def promise_line(follow_up) -> str:
-        note = f": {follow_up.note}" if follow_up.note else ""
-        return f"{bullet}{follow_up.customer_name} ({when_label(follow_up.due_on, today)}){note}"
-
-    sections = [
-        ("Overdue follow-ups", [promise_line(f) for f in digest.overdue]),
-        ("Follow-ups due today", [promise_line(f) for f in digest.due_today]),
-        (
-            "Not heard from you in a while",
-            [f"{bullet}{e.customer.name}: {e.reason}" for e in digest.stale],
-        ),
-        (
-            "Referrals to thank",
-            [
-                f"{bullet}{r.referrer} referred {r.referred} on {iso(r.date)} "
-                f"(followup thank {r.referrer_id})"
-                for r in digest.to_thank
-            ],
-        ),
-    ]
-    for name, items in sections:
-        if items:
-            lines += ["", heading(f"{name} ({len(items)})"), *items]
-    return lines

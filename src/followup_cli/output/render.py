@@ -1,8 +1,9 @@
 """Printing: Rich on a terminal, plain lines in a pipe, JSON and CSV for scripts.
 
-The only module that imports rich, and only when stdout is a terminal: pipes, cron and
-scripts never pay for loading it. Every piece of user text is neutralised before it reaches
-a terminal, so a name holding an escape sequence is shown, never executed.
+The only module that imports rich (the layering contract in pyproject.toml says so), and only
+when stdout is a terminal: pipes, cron and scripts never pay for loading it. Every piece of
+user text is neutralised before it reaches a terminal, so a name holding an escape sequence is
+shown, never executed.
 """
 
 import csv

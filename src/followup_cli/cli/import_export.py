@@ -7,9 +7,10 @@ from typing import Annotated
 
 import typer
 
-from followup_cli import config, render
+from followup_cli import config
 from followup_cli.cli.app import app, store
 from followup_cli.errors import InvalidInputError
+from followup_cli.output import render
 
 PROGRESS_MINIMUM_BYTES = 2 * 1024 * 1024
 
