@@ -4,7 +4,6 @@ Every failure reaches the user as one line on stderr: a FollowupError exits 1, a
 exits 2, an unexpected one exits 1 with a hint to rerun with FOLLOWUP_DEBUG=1 for the traceback.
 """
 
-import sqlite3
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -16,7 +15,6 @@ from typer.core import TyperGroup
 from followup_cli import __version__, config
 from followup_cli.errors import EXIT_USAGE, EXIT_USER_ERROR, FollowupError
 from followup_cli.output import render
-from followup_cli.store.connection import describe_sqlite_error
 
 EXIT_INTERRUPTED = 130
 
@@ -50,16 +48,14 @@ class FollowupGroup(TyperGroup):
         except BrokenPipeError:
             sys.stderr.close()  # the reader went away (`| head`): not an error worth a word
             sys.exit(0)
-        except sqlite3.Error as problem:
-            if config.debug_enabled():
-                raise
-            render.error(describe_sqlite_error(problem, "the database"))
-            sys.exit(EXIT_USER_ERROR)
         except Exception as problem:
             if config.debug_enabled():
                 raise
+            from followup_cli.store.connection import describe_database_error
+
             render.error(
-                f"unexpected error ({type(problem).__name__}: {problem}); "
+                describe_database_error(problem)
+                or f"unexpected error ({type(problem).__name__}: {problem}); "
                 "rerun with FOLLOWUP_DEBUG=1 to see the traceback"
             )
             sys.exit(EXIT_USER_ERROR)

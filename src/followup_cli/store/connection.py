@@ -66,6 +66,14 @@ def _name_key(text: str | None) -> str | None:
     return name_key(text) if isinstance(text, str) else text
 
 
+def describe_database_error(error: BaseException) -> str | None:
+    """One line for an SQLite error that escaped the store's own handling; None for any
+    other exception. The CLI asks, so that only the store knows sqlite3's exceptions."""
+    if isinstance(error, sqlite3.Error):
+        return describe_sqlite_error(error, "the database")
+    return None
+
+
 def describe_sqlite_error(error: sqlite3.Error, path: Path | str) -> str:
     """One line that says what is wrong with the file and what to do about it."""
     text = str(error)
