@@ -1,8 +1,11 @@
 """The database file as an interface: schema, settings, versions, and files that are not ours."""
 
+import datetime as dt
 import sqlite3
 import subprocess
 
+from followup_cli.services.due import due_list
+from followup_cli.store import open_store
 from followup_cli.store.migrations import SCHEMA_VERSION
 
 
@@ -18,14 +21,22 @@ def test_schema_tables_settings_and_version(cli, database):
 
 
 def test_due_walks_an_index_instead_of_scanning_touchpoints(cli, database):
+    """The plan of the very statement `due` sends (caught by a trace on the store's own
+    connection, parameters bound), not of a copy of it."""
     cli.ok("add", "Ana Alpha")
-    with sqlite3.connect(database) as connection:
-        plan = connection.execute(
-            "EXPLAIN QUERY PLAN SELECT id FROM customers WHERE status = 'customer' "
-            "ORDER BY last_contact_on, sales_total DESC, name COLLATE NOCASE"
-        ).fetchall()
+    cli.ok("cadence", "vip", "14")
+    store = open_store(database)
+    sent: list[str] = []
+    store.connection.set_trace_callback(sent.append)
+    try:
+        due_list(store, dt.date(2026, 11, 22), tag="vip")
+        (walk,) = [sql for sql in sent if "ORDER BY last_contact_on" in sql]
+        plan = store.connection.execute(f"EXPLAIN QUERY PLAN {walk}").fetchall()
+    finally:
+        store.close()
     details = " ".join(row[-1] for row in plan)
     assert "customers_due" in details and "TEMP B-TREE" not in details
+    assert "SCAN touchpoints" not in details
 
 
 def test_a_newer_schema_is_refused_not_downgraded(cli, database):

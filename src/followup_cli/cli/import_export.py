@@ -126,6 +126,7 @@ def _print_report(report, output: ReportFormat, to_stderr: bool) -> None:
                 "problems": [{"line": line, "reason": reason} for line, reason in report.problems],
                 "warnings": [{"line": line, "reason": reason} for line, reason in report.warnings],
                 "unmapped_columns": report.unmapped_columns,
+                "lanes": report.lanes,
             }
         )
         return

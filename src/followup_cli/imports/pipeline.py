@@ -67,6 +67,9 @@ class ImportReport:
     warnings: list[tuple[int, str]] = field(default_factory=list)
     unmapped_columns: list[str] = field(default_factory=list)
     written: bool = False
+    # Chunks of rows taken a column at a time (plain_lane.py) and row by row: why a large
+    # file was fast or slow, and what the tests check the lanes by.
+    lanes: dict[str, int] = field(default_factory=lambda: {"plain": 0, "rows": 0})
 
 
 class ImportRefused(FollowupError):

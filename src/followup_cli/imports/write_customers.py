@@ -27,7 +27,7 @@ class CustomerWriter(RowWriter):
     the index, built after the rows, finds repeats (then pipeline.py imports again with the
     index in place). Rows without an email are looked up once a customer of that name exists.
 
-    `lanes` counts the chunks each lane took, for the tests that assert which lane ran.
+    The report counts the chunks each lane took.
     """
 
     BATCH = 1000
@@ -39,14 +39,12 @@ class CustomerWriter(RowWriter):
         self.fresh = self.context.fresh_book
         self.created_names: set[str] = set()
         self.layout = plain_layout(self.columns)
-        self.lanes = {"plain": 0, "rows": 0}
 
     def take_chunk(self, lines: Sequence[int], rows: list[list[str]]) -> None:
         plain = plain_chunk(rows, self.layout) if self.layout else None
         if plain is not None and self._take_plain(plain, lines, rows):
-            self.lanes["plain"] += 1
+            self.report.lanes["plain"] += 1
             return
-        self.lanes["rows"] += 1
         super().take_chunk(lines, rows)
 
     def _take_plain(self, plain: PlainChunk, lines: Sequence[int], rows: list[list[str]]) -> bool:

@@ -38,6 +38,7 @@ class RowWriter:
         self.line = 0
 
     def take_chunk(self, lines: Sequence[int], rows: list[list[str]]) -> None:
+        self.report.lanes["rows"] += 1
         for line, cells in zip(lines, rows, strict=True):
             self.take(line, cells)
 

@@ -15,10 +15,11 @@ _TAG_CADENCES = (
 EFFECTIVE_CADENCE = (
     f"coalesce(customers.cadence_days, (SELECT min(tag_cadences.cadence_days) {_TAG_CADENCES}), ?)"
 )
-# The tag whose cadence applies (NULL when the customer's own or the default does).
+# The tag whose cadence applies (NULL when the customer's own or the default does): the
+# least of "cadence, tag" with the cadence zero-padded, so that no sort is needed per row.
 CADENCE_TAG = (
-    f"CASE WHEN customers.cadence_days IS NULL THEN (SELECT tag_cadences.tag {_TAG_CADENCES} "
-    "ORDER BY tag_cadences.cadence_days, tag_cadences.tag LIMIT 1) END"
+    "CASE WHEN customers.cadence_days IS NULL THEN (SELECT substr(min(printf('%05d', "
+    f"tag_cadences.cadence_days) || tag_cadences.tag), 6) {_TAG_CADENCES}) END"
 )
 # One parameter, a day from which on it must be exact: a customer added by then counts as
 # known since the day added (for any later day that is the same answer), which spares
