@@ -19,6 +19,8 @@ import sys
 import time
 from pathlib import Path
 
+from followup_cli.values import name_key  # the store keeps it beside each name
+
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "out"
 FOLLOWUP = str(Path(sys.executable).with_name("followup"))
@@ -41,10 +43,12 @@ def build_database(path: Path, customers: int, touchpoints: int, follow_ups: int
     customer_rows = []
     for number in range(1, customers + 1):
         tags = rng.sample(TAGS, rng.choice([0, 0, 1, 1, 2]))
+        name = f"Customer {number:06d} {rng.choice(['Alpha', 'Beta', 'Gamma', 'Delta'])}"
         customer_rows.append(
             (
                 number,
-                f"Customer {number:06d} {rng.choice(['Alpha', 'Beta', 'Gamma', 'Delta'])}",
+                name,
+                name_key(name),
                 f"customer{number}@example.com",
                 f"+49 30 {number:07d}",
                 f"Company {number % 997}",
@@ -55,8 +59,8 @@ def build_database(path: Path, customers: int, touchpoints: int, follow_ups: int
             )
         )
     connection.executemany(
-        "INSERT INTO customers (id, name, email, phone, company, tags, status, cadence_days, "
-        "created_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO customers (id, name, name_key, email, phone, company, tags, status, "
+        "cadence_days, created_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         customer_rows,
     )
     touchpoint_rows = []
