@@ -57,6 +57,8 @@ FIELDS = (
             "email - other",
             "work email",
             "personal email",
+            "additional email addresses",  # HubSpot: several, separated by semicolons
+            "secondary email",
         ),
         clean=values.clean_email,
     ),
