@@ -6,7 +6,7 @@ from typing import Annotated
 import typer
 
 from followup_cli import config
-from followup_cli.cli.app import FormatOption, TableFormat, app, emit, store
+from followup_cli.cli.app import FormatOption, RawOption, TableFormat, app, emit, store
 from followup_cli.cli.customers import CustomerArgument
 from followup_cli.dates import parse_when
 from followup_cli.models import DEFAULT_CADENCE_DAYS
@@ -74,6 +74,7 @@ def due(
         bool, typer.Option("--all", help="Include customers with a follow-up already planned.")
     ] = False,
     output: FormatOption = TableFormat.table,
+    raw: RawOption = False,
 ) -> None:
     """Who to contact next: overdue promises, then the longest silences, each with a reason.
 
@@ -95,6 +96,7 @@ def due(
         objects.DUE_COLUMNS,
         output,
         terminal_columns=objects.DUE_TERMINAL_COLUMNS,
+        raw=raw,
     )
     if result.left_out_planned:
         render.notice(

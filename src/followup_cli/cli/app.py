@@ -152,12 +152,18 @@ FormatOption = Annotated[
 DetailFormatOption = Annotated[DetailFormat, typer.Option("--format", "-f", help="table or json.")]
 
 
+RawOption = Annotated[
+    bool, typer.Option("--raw", help="CSV cells as they are, without the formula guard.")
+]
+
+
 def emit(
     objects: list[dict],
     columns: list[str],
     output: TableFormat,
     title: str | None = None,
     terminal_columns: list[str] | None = None,
+    raw: bool = False,
 ):
     """One listing in the format asked for: the same objects behind every format.
 
@@ -168,7 +174,7 @@ def emit(
     if output is TableFormat.json:
         render.json_document(objects)
     elif output is TableFormat.csv:
-        render.csv_document(columns, rows_of(objects, columns))
+        render.csv_document(columns, rows_of(objects, columns), raw)
     else:
         if terminal_columns and render.use_rich():
             columns = terminal_columns

@@ -10,6 +10,7 @@ from followup_cli.cli.app import (
     DetailFormat,
     DetailFormatOption,
     FormatOption,
+    RawOption,
     TableFormat,
     app,
     emit,
@@ -122,6 +123,7 @@ def list_customers(
         str | None, typer.Option("--search", "-s", help="Text in name, email, company, notes.")
     ] = None,
     output: FormatOption = TableFormat.table,
+    raw: RawOption = False,
 ) -> None:
     """List customers, alphabetically.
 
@@ -134,7 +136,7 @@ def list_customers(
         status=clean_status(status) if status else None,
         search=search,
     )
-    emit([objects.customer_object(c) for c in found], objects.CUSTOMER_COLUMNS, output)
+    emit([objects.customer_object(c) for c in found], objects.CUSTOMER_COLUMNS, output, raw=raw)
 
 
 @app.command()

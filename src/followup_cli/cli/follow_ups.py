@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from followup_cli import config
-from followup_cli.cli.app import FormatOption, TableFormat, app, emit, store
+from followup_cli.cli.app import FormatOption, RawOption, TableFormat, app, emit, store
 from followup_cli.cli.customers import CustomerArgument
 from followup_cli.errors import InvalidInputError
 from followup_cli.models import DEFAULT_CADENCE_DAYS
@@ -46,6 +46,7 @@ def agenda(
     ctx: typer.Context,
     days: Annotated[int, typer.Option(help="Look this many days ahead.")] = 7,
     output: FormatOption = TableFormat.table,
+    raw: RawOption = False,
 ) -> None:
     """Open follow-ups due in the next days, overdue first.
 
@@ -56,7 +57,7 @@ def agenda(
     agenda_items = [
         objects.follow_up_object(f) | {"when": text.when_label(f.due_on, today)} for f in found
     ]
-    emit(agenda_items, objects.AGENDA_COLUMNS, output)
+    emit(agenda_items, objects.AGENDA_COLUMNS, output, raw=raw)
 
 
 @app.command()

@@ -1,6 +1,7 @@
 """import and export: CSV in and out, for shell scripts and for moving from another CRM."""
 
-import csv
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -8,7 +9,7 @@ from typing import Annotated
 import typer
 
 from followup_cli import config
-from followup_cli.cli.app import app, store
+from followup_cli.cli.app import app, state, store
 from followup_cli.errors import InvalidInputError
 from followup_cli.output import render
 
@@ -168,36 +169,33 @@ def export(
 
     Example: followup export customers -o customers.csv
     """
-    from followup_cli.services.exporter import COLUMNS, csv_cell, export_objects
+    from followup_cli.services.exporter import COLUMNS, export_cell, export_objects
 
     if output_format is ExportFormat.ics and kind is not ExportKind.followups:
         raise InvalidInputError("--format ics is for `export followups` only")
     objects = export_objects(store(ctx), kind.value)
-    stream = _open_output(output_file)
-    try:
+    with _output(ctx, output_file) as stream:
         if output_format is ExportFormat.json:
             stream.write(render.json_text(list(objects)) + "\n")
         elif output_format is ExportFormat.csv:
-            writer = csv.writer(stream, lineterminator="\n")
-            writer.writerow(COLUMNS[kind.value])
-            for item in objects:
-                writer.writerow([csv_cell(item[column], raw) for column in COLUMNS[kind.value]])
+            columns = COLUMNS[kind.value]
+            rows = ([export_cell(item[column]) for column in columns] for item in objects)
+            render.csv_document(columns, rows, raw, stream)
         else:
             _write_calendar(ctx, stream)
-    finally:
-        if output_file:
-            stream.close()
     if output_file:
         render.notice(f"wrote {output_file}")
 
 
-def _open_output(path: Path | None):
+@contextmanager
+def _output(ctx: typer.Context, path: Path | None) -> Iterator:
     if path is None:
-        return render.document_stdout()
-    try:
-        return path.open("w", encoding="utf-8", newline="")
-    except OSError as error:
-        raise InvalidInputError(f"cannot write {path}: {error.strerror}") from None
+        yield render.document_stdout()
+        return
+    from followup_cli.output_files import written_whole
+
+    with written_whole(path, state(ctx).database_path) as stream:
+        yield stream
 
 
 def _write_calendar(ctx: typer.Context, stream) -> None:

@@ -9,6 +9,7 @@ from followup_cli.cli.app import (
     DetailFormat,
     DetailFormatOption,
     FormatOption,
+    RawOption,
     TableFormat,
     app,
     emit,
@@ -97,6 +98,7 @@ def pitch(
     exclude_tag: Annotated[str | None, typer.Option(help="Leave out this tag.")] = None,
     limit: Annotated[int, typer.Option("--limit", "-l", help="At most this many (0: all).")] = 20,
     output: FormatOption = TableFormat.table,
+    raw: RawOption = False,
 ) -> None:
     """Whom to offer something new first: the warmest active customers, with the reason.
 
@@ -115,4 +117,4 @@ def pitch(
         }
         for p in ranked
     ]
-    emit(objects, ["id", "name", "score", "last_contact", "reason"], output)
+    emit(objects, ["id", "name", "score", "last_contact", "reason"], output, raw=raw)

@@ -5,7 +5,7 @@ from typing import Annotated
 import typer
 
 from followup_cli import config
-from followup_cli.cli.app import FormatOption, TableFormat, app, emit, store
+from followup_cli.cli.app import FormatOption, RawOption, TableFormat, app, emit, store
 from followup_cli.cli.customers import CustomerArgument
 from followup_cli.errors import InvalidInputError
 from followup_cli.output import objects, render
@@ -59,6 +59,7 @@ def referrals(
         bool, typer.Option("--tree", help="Show the chains: who referred whom, in turn.")
     ] = False,
     output: FormatOption = TableFormat.table,
+    raw: RawOption = False,
 ) -> None:
     """List referrals, newest first; --tree shows the referral chains.
 
@@ -76,4 +77,4 @@ def referrals(
             render.tree(forest, _tree_label)
         return
     found = list_referrals(store(ctx), from_)
-    emit([objects.referral_object(r) for r in found], objects.REFERRAL_COLUMNS, output)
+    emit([objects.referral_object(r) for r in found], objects.REFERRAL_COLUMNS, output, raw=raw)

@@ -11,7 +11,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -58,10 +58,28 @@ def json_text(data) -> str:
     return re.sub(r"[\x7f-\x9f]", lambda match: f"\\u{ord(match.group()):04x}", text)
 
 
-def csv_document(columns: list[str], rows: list[list[str]]) -> None:
-    writer = csv.writer(document_stdout(), lineterminator="\n")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
+
+
+def csv_document(columns: list[str], rows: Iterable[list[str]], raw: bool, stream=None) -> None:
+    """Every CSV followup prints, to stdout or `stream`. A cell a spreadsheet would run as a
+    formula (starting with = + - @, tab or carriage return) gets a leading apostrophe, as
+    OWASP advises against CSV injection; plain numbers such as -12.5 are left alone, and
+    followup's import removes the apostrophe again. `raw` writes cells untouched."""
+    writer = csv.writer(stream or document_stdout(), lineterminator="\n")
     writer.writerow(columns)
-    writer.writerows(rows)
+    if raw:
+        writer.writerows(rows)
+        return
+    for row in rows:
+        writer.writerow([_guarded(cell) for cell in row])
+
+
+def _guarded(cell: str) -> str:
+    if cell.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(cell):
+        return "'" + cell
+    return cell
 
 
 _DOCUMENT_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")

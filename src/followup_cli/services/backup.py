@@ -16,7 +16,7 @@ from followup_cli.store.migrations import SCHEMA_VERSION, ensure_current
 
 def backup(store: Store, target: Path | None, today: dt.date) -> Path:
     path = target or default_backup_path(store.path, today)
-    copy_database(store.connection, path)
+    copy_database(store.connection, path, store.path)
     return path
 
 
@@ -28,7 +28,7 @@ def restore(store: Store, source: Path, today: dt.date) -> Path:
     checked = open_backup_for_restore(source, SCHEMA_VERSION)
     try:
         kept = default_backup_path(store.path, today, "before-restore")
-        copy_database(store.connection, kept)
+        copy_database(store.connection, kept, store.path)
         restore_into(checked, store.connection, store.path)
     finally:
         checked.close()

@@ -1,13 +1,10 @@
 """Exporting tables as CSV or JSON objects whose keys are the CSV columns.
 
-The CSV re-imports to the same data. Cells a spreadsheet would run as a formula (starting
-with = + - @, tab or carriage return) get a leading apostrophe, as OWASP advises against CSV
-injection; plain numbers such as -12.5 are left alone, and our importer removes the
-apostrophe again, so the round trip holds. Scripts that want raw cells pass raw=True.
+The CSV re-imports to the same data; output/render.py guards its cells against spreadsheet
+formulas as it does every CSV followup prints, and our importer removes the guard again.
 """
 
 import json
-import re
 from collections.abc import Iterator
 
 from followup_cli.customer_fields import FILE_KEYS
@@ -20,8 +17,6 @@ COLUMNS = {
     "referrals": ["referrer", "referrer_email", "referred", "referred_email", "date", "note"],
     "followups": ["customer", "email", "due_on", "note", "done_on"],
 }
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_PLAIN_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
 
 
 def export_objects(store: Store, kind: str) -> Iterator[dict]:
@@ -43,14 +38,12 @@ def export_objects(store: Store, kind: str) -> Iterator[dict]:
         yield item
 
 
-def csv_cell(value, raw: bool) -> str:
+def export_cell(value) -> str:
+    """A value as the export writes it: exact, so that the file re-imports to the same data."""
     if value is None:
         return ""
     if isinstance(value, list):
-        value = ",".join(value)
-    elif isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = str(value)
-    if not raw and text.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(text):
-        return "'" + text
-    return text
+        return ",".join(value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)

@@ -2,11 +2,11 @@
 processes write, private (0600) from the first byte, and never left half-written."""
 
 import datetime as dt
-import os
 import sqlite3
 from pathlib import Path
 
 from followup_cli.errors import DatabaseError, InvalidInputError
+from followup_cli.output_files import partial_file, refuse_the_book
 from followup_cli.store.connection import describe_sqlite_error
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -23,31 +23,22 @@ def default_backup_path(database: Path, today: dt.date, label: str = "backup") -
     return candidate
 
 
-def copy_database(source: sqlite3.Connection, target: Path) -> None:
-    """Write a consistent copy of `source` to `target` (a new file, mode 0600)."""
-    if target.exists():
+def copy_database(source: sqlite3.Connection, target: Path, database: Path) -> None:
+    """Write a consistent copy of `source` (the book at `database`) to `target`, a new file,
+    private and whole (output_files.partial_file), never over the book itself."""
+    refuse_the_book(target, database)
+    if target.exists() or target.is_symlink():
         raise InvalidInputError(f"{target} exists already; choose another path")
-    if target.parent.exists() and not target.parent.is_dir():
-        raise InvalidInputError(f"{target.parent} is a file, not a directory")
-    if not target.parent.is_dir():
-        raise InvalidInputError(f"the directory {target.parent} does not exist")
-    partial = target.with_name(f".{target.name}.partial")
-    try:
-        descriptor = os.open(partial, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-        os.close(descriptor)
-        copy = sqlite3.connect(partial)
+    with partial_file(target) as partial:
         try:
-            source.backup(copy)
-            copy.execute("PRAGMA journal_mode = DELETE")
-        finally:
-            copy.close()
-        partial.replace(target)
-    except OSError as error:
-        raise DatabaseError(f"cannot write {target}: {error.strerror}") from None
-    except sqlite3.Error as error:
-        raise DatabaseError(describe_sqlite_error(error, target)) from None
-    finally:
-        partial.unlink(missing_ok=True)
+            copy = sqlite3.connect(partial)
+            try:
+                source.backup(copy)
+                copy.execute("PRAGMA journal_mode = DELETE")
+            finally:
+                copy.close()
+        except sqlite3.Error as error:
+            raise DatabaseError(describe_sqlite_error(error, target)) from None
 
 
 def open_backup_for_restore(path: Path, newest_schema: int) -> sqlite3.Connection:

@@ -147,7 +147,7 @@ def _back_up_before_migrating(connection: sqlite3.Connection, path: Path, versio
     from followup_cli.store.backup import copy_database, default_backup_path
 
     label = f"schema{version}"
-    copy_database(connection, default_backup_path(path, config.today(), label))
+    copy_database(connection, default_backup_path(path, config.today(), label), path)
 
 
 def _migrate(connection: sqlite3.Connection, from_version: int) -> None:
