@@ -10,7 +10,7 @@ import datetime as dt
 import os
 from pathlib import Path
 
-from followup_cli.errors import InvalidInputError
+from followup_cli.errors import InvalidInputError, UsageError
 
 DATABASE_ENV = "FOLLOWUP_DB"
 TODAY_ENV = "FOLLOWUP_TODAY"
@@ -22,10 +22,16 @@ DATE_ORDERS = ("dmy", "mdy")
 
 
 def database_path(cli_value: str | None = None) -> Path:
-    if cli_value:
+    """A plain path, never an SQLite URI; an empty one is a mistake, never the default book
+    (a script's unset variable must not delete from the user's real database)."""
+    if cli_value is not None:
+        if not cli_value.strip():
+            raise UsageError("--db is empty; give the path of the database file")
         return Path(cli_value).expanduser()
     from_env = os.environ.get(DATABASE_ENV)
-    if from_env:
+    if from_env is not None:
+        if not from_env.strip():
+            raise UsageError(f"{DATABASE_ENV} is set but empty; unset it or give a path")
         return Path(from_env).expanduser()
     import platformdirs
 

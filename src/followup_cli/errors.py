@@ -31,3 +31,9 @@ class InvalidInputError(FollowupError):
 
 class DatabaseError(FollowupError):
     """The database file cannot be opened, read or written."""
+
+
+class UsageError(FollowupError):
+    """The command line itself is wrong (an empty --db): exit 2, like a bad option."""
+
+    exit_code = EXIT_USAGE

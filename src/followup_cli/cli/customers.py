@@ -17,7 +17,7 @@ from followup_cli.cli.app import (
     store,
 )
 from followup_cli.customer_fields import FILE_KEYS
-from followup_cli.errors import InvalidInputError
+from followup_cli.errors import FollowupError, InvalidInputError
 from followup_cli.output import objects, render
 from followup_cli.services import customers as service
 from followup_cli.services.lookup import resolve_customer
@@ -29,7 +29,10 @@ def complete_customer(ctx: typer.Context, incomplete: str) -> list[tuple[str, st
     """Tab completion from the database: names and emails that start with what was typed."""
     from followup_cli.store.customers import names_for_completion
 
-    path = config.database_path(ctx.find_root().params.get("db"))
+    try:
+        path = config.database_path(ctx.find_root().params.get("db"))
+    except FollowupError:
+        return []  # an empty --db completes nothing; the command itself will say why
     return [
         (value, render.neutralise(other or ""))
         for value, other in names_for_completion(path, incomplete, COMPLETIONS_SHOWN)

@@ -6,7 +6,7 @@ the tables they serve (customers, activity, referrals); Store puts them together
 
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from followup_cli.errors import DatabaseError
@@ -60,11 +60,20 @@ class Store(
         self.connection.close()
 
 
+def _return_to_wal(connection: sqlite3.Connection) -> None:
+    """A restore killed while the book was out of WAL (for a backup with another page size)
+    leaves it so; readers would then wait for writers. Back to WAL where it can be changed."""
+    if connection.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        with suppress(sqlite3.OperationalError):  # read-only or busy: the next one tries
+            connection.execute("PRAGMA journal_mode = WAL")
+
+
 def open_store(path: Path, create_directory: bool = False) -> Store:
     prepare_location(path, create_directory)
     connection = connect(path)
     try:
         ensure_current(connection, str(path))
+        _return_to_wal(connection)
     except sqlite3.Error as error:
         connection.close()
         raise DatabaseError(describe_sqlite_error(error, path)) from None

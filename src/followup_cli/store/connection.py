@@ -24,13 +24,13 @@ def prepare_location(path: Path, create_directory: bool) -> None:
             raise DatabaseError(
                 f"the directory {directory} does not exist; create it or choose another --db path"
             )
-        try:
-            directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-        except OSError as error:
-            raise DatabaseError(f"cannot create {directory}: {error.strerror}") from None
+        _make_directories(directory)
     if path.is_dir():
         raise DatabaseError(f"{path} is a directory; give --db the path of a file")
     if path.exists():
+        if not path.is_file():
+            raise DatabaseError(f"{path} is not a regular file; give --db the path of a file")
+        _unblock_shared_files(path)
         return
     try:
         descriptor = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
@@ -41,10 +41,46 @@ def prepare_location(path: Path, create_directory: bool) -> None:
     os.close(descriptor)
 
 
+def _make_directories(directory: Path) -> None:
+    """The book's own directory 0700; missing parents without group or other write, whatever
+    the umask (mkdir's mode is masked by it, never widened)."""
+    missing = [directory, *(p for p in directory.parents if not p.exists())]
+    try:
+        for parent in reversed(missing[1:]):
+            parent.mkdir(mode=0o755, exist_ok=True)
+        directory.mkdir(mode=0o700, exist_ok=True)
+    except OSError as error:
+        raise DatabaseError(f"cannot create {directory}: {error.strerror}") from None
+
+
+def _unblock_shared_files(path: Path) -> None:
+    """A -wal or -shm left read-only by a run on a read-only book would block every write
+    once the book is writable again; ours to fix when we own it."""
+    if not os.access(path, os.W_OK):
+        return
+    for suffix in ("-wal", "-shm"):
+        shared = Path(f"{path}{suffix}")
+        try:
+            if shared.stat().st_uid == os.getuid() and not os.access(shared, os.W_OK):
+                shared.chmod(0o600)
+        except OSError:
+            continue
+
+
+def make_private(path: Path) -> None:
+    """A file that becomes a book (one touched first, or reached through a symlink) is
+    made 0600, as one followup creates is from the start."""
+    try:
+        path.chmod(0o600)
+    except OSError as error:
+        raise DatabaseError(f"cannot make {path} private: {error.strerror}") from None
+
+
 def connect(path: Path) -> sqlite3.Connection:
     try:
         connection = sqlite3.connect(
-            path,
+            path.absolute().as_uri(),  # a plain path: ":memory:" or "file:x" is a file name
+            uri=True,
             timeout=config.busy_timeout_seconds(),
             isolation_level=None,
             check_same_thread=False,

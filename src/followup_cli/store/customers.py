@@ -256,7 +256,7 @@ def names_for_completion(path, prefix: str, limit: int) -> list[tuple[str, str |
     import sqlite3
 
     try:
-        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=0.5)
+        connection = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True, timeout=0.5)
     except sqlite3.Error:
         return []
     try:

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from followup_cli.errors import DatabaseError
+from followup_cli.store.connection import make_private
 
 
 def _create_core_tables(db) -> None:
@@ -139,6 +140,8 @@ def ensure_current(connection: sqlite3.Connection, path: str) -> None:
         )
     if version > 0:  # there is data to lose: keep a copy of it as it was
         _back_up_before_migrating(connection, Path(path), version)
+    else:
+        make_private(Path(path))
     _migrate(connection, version)
 
 
