@@ -4,6 +4,7 @@ to fail before its fix."""
 
 import json
 import os
+import signal
 import sqlite3
 import stat
 import subprocess
@@ -576,7 +577,7 @@ def test_ctrl_c_at_a_prompt_exits_130(followup_executable, tmp_path):
     seen = b""
     while b"?" not in seen:
         seen += os.read(leader, 1024)
-    os.write(leader, b"\x03")
+    process.send_signal(signal.SIGINT)  # what Ctrl-C sends
     assert process.wait(timeout=30) == 130
     os.close(leader)
     assert names(tmp_path / "f.db") == ["Ana Alpha"]

@@ -46,7 +46,7 @@ def write_csv(path: Path, rows: int, offset: int = 0) -> Path:
 LOGGER = textwrap.dedent(
     """
     import sys
-    from followup_cli.cli import main
+    from followup_cli.main import main
     failures = []
     for number in range(int(sys.argv[1])):
         sys.argv = ["followup", "log", "ana", f"writer {sys.argv[2]} call {number}"]

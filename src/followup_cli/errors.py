@@ -5,6 +5,7 @@ The CLI turns it into one line on stderr and its exit code; nothing below the CL
 
 EXIT_USER_ERROR = 1
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
 
 
 class FollowupError(Exception):
@@ -37,3 +38,8 @@ class UsageError(FollowupError):
     """The command line itself is wrong (an empty --db): exit 2, like a bad option."""
 
     exit_code = EXIT_USAGE
+
+
+class Interrupted(BaseException):
+    """Ctrl-C (main.py turns SIGINT into it). A BaseException, so that nothing but the
+    outermost boundary catches it, and every transaction it crosses rolls back."""

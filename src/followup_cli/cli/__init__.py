@@ -9,8 +9,4 @@ from followup_cli.cli import (  # noqa: F401  (importing a module registers its 
     insights,
     referrals,
 )
-from followup_cli.cli.app import app
-
-
-def main() -> None:
-    app()
+from followup_cli.cli.app import app  # noqa: F401  (followup_cli.main runs it)

@@ -4,6 +4,8 @@ Every failure reaches the user as one line on stderr: a FollowupError exits 1, a
 exits 2, an unexpected one exits 1 with a hint to rerun with FOLLOWUP_DEBUG=1 for the traceback.
 """
 
+import errno
+import os
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -13,21 +15,27 @@ import typer
 from typer.core import TyperGroup
 
 from followup_cli import __version__, config
-from followup_cli.errors import EXIT_USAGE, EXIT_USER_ERROR, FollowupError
+from followup_cli.errors import (
+    EXIT_INTERRUPTED,
+    EXIT_USAGE,
+    EXIT_USER_ERROR,
+    FollowupError,
+    Interrupted,
+)
 from followup_cli.output import render
-
-EXIT_INTERRUPTED = 130
 
 
 class FollowupGroup(TyperGroup):
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         try:
-            result = super().main(
-                args=args,
-                prog_name=prog_name or "followup",
-                complete_var=complete_var,
-                standalone_mode=False,
-                **extra,
+            result = _flushed(
+                super().main(
+                    args=args,
+                    prog_name=prog_name or "followup",
+                    complete_var=complete_var,
+                    standalone_mode=False,
+                    **extra,
+                )
             )
         except FollowupError as problem:
             render.error(problem.message)
@@ -39,15 +47,22 @@ class FollowupGroup(TyperGroup):
             command = getattr(getattr(problem, "ctx", None), "command_path", "followup")
             render.error(f"{problem.format_message()} (see `{command} --help`)")
             sys.exit(getattr(problem, "exit_code", EXIT_USAGE))
-        except typer.Abort:
+        except typer.Abort as problem:
+            if isinstance(problem.__context__, KeyboardInterrupt):
+                _interrupted()
             render.error("aborted; nothing was changed")
             sys.exit(EXIT_USER_ERROR)
-        except KeyboardInterrupt:
-            render.error("interrupted; nothing was changed")
-            sys.exit(EXIT_INTERRUPTED)
-        except BrokenPipeError:
-            sys.stderr.close()  # the reader went away (`| head`): not an error worth a word
+        except (KeyboardInterrupt, Interrupted):
+            _interrupted()
+        except (BrokenPipeError, _PipeClosed):
+            _discard_output()  # the reader went away (`| head`): not an error worth a word
             sys.exit(0)
+        except OSError as problem:
+            if problem.errno not in _OUTPUT_ERRORS:
+                raise
+            _discard_output()
+            render.error(f"cannot write the output: {problem.strerror}")
+            sys.exit(EXIT_USER_ERROR)
         except Exception as problem:
             if config.debug_enabled():
                 raise
@@ -59,9 +74,51 @@ class FollowupGroup(TyperGroup):
                 "rerun with FOLLOWUP_DEBUG=1 to see the traceback"
             )
             sys.exit(EXIT_USER_ERROR)
-        if result == EXIT_INTERRUPTED:  # Typer turns Ctrl-C into this code itself
-            render.error("interrupted; nothing was changed")
+        if result == EXIT_INTERRUPTED:  # Typer's own answer to a KeyboardInterrupt
+            _interrupted()
         sys.exit(result if isinstance(result, int) else 0)
+
+    def invoke(self, ctx):
+        """A closed pipe must not reach Typer, which would exit 1 for it."""
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            raise _PipeClosed from None
+
+
+class _PipeClosed(BaseException):
+    """The reader of stdout went away while a command wrote."""
+
+
+# Standard output full, closed, or failing: said in one line instead of a traceback at exit.
+_OUTPUT_ERRORS = (errno.ENOSPC, errno.EBADF, errno.EIO)
+
+
+def _flushed(result):
+    """Output is buffered: a closed pipe or a full disk shows when it is flushed, which
+    must happen inside the boundary, not at exit."""
+    sys.stdout.flush()
+    return result
+
+
+def _discard_output() -> None:
+    """What is still buffered for a stdout that cannot take it goes nowhere, so that the
+    interpreter's own flush at exit does not fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, AttributeError, ValueError):
+        sys.stdout = Path(os.devnull).open("w")  # noqa: SIM115  (lives as long as the process)
+
+
+def _interrupted() -> None:
+    """Ctrl-C, reported as what it did: once a commit has begun, the change is saved."""
+    store = sys.modules.get("followup_cli.store")
+    if store is not None and store.changes_saved():
+        render.error("interrupted after the change was saved; it is in the database")
+    else:
+        render.error("interrupted; nothing was changed")
+    sys.exit(EXIT_INTERRUPTED)
 
 
 class State:

@@ -56,6 +56,8 @@ class _Replay(io.RawIOBase):
 
 
 def read_stdin() -> bytes:
+    if sys.stdin is None:
+        raise InvalidInputError("standard input is closed; give a file instead of -")
     return sys.stdin.buffer.read()
 
 

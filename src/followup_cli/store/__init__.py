@@ -11,7 +11,13 @@ from pathlib import Path
 
 from followup_cli.errors import DatabaseError
 from followup_cli.store.activity import ActivityQueries
-from followup_cli.store.connection import connect, describe_sqlite_error, prepare_location
+from followup_cli.store.connection import (
+    changes_saved,  # noqa: F401  (the CLI asks it when interrupted)
+    connect,
+    describe_sqlite_error,
+    prepare_location,
+    saving,
+)
 from followup_cli.store.customers import CustomerQueries, TagCadenceQueries
 from followup_cli.store.exports import ExportQueries
 from followup_cli.store.imports import ImportQueries
@@ -35,14 +41,19 @@ class Store(
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """All or nothing: the write lock is taken first, and any exception rolls back."""
+        """All or nothing: the write lock is taken first, and any exception rolls back (where
+        SQLite has not rolled back already, as it does when the disk is full). Ctrl-C is
+        held off while COMMIT runs, so that an interrupt is always either before the commit
+        (nothing was changed) or after it (changes_saved() says so)."""
         self.connection.execute("BEGIN IMMEDIATE")
         try:
             yield
         except BaseException:
-            self.connection.execute("ROLLBACK")
+            if self.connection.in_transaction:
+                self.connection.execute("ROLLBACK")
             raise
-        self.connection.execute("COMMIT")
+        with saving():
+            self.connection.execute("COMMIT")
 
     @contextmanager
     def savepoint(self) -> Iterator[None]:

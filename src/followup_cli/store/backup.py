@@ -7,7 +7,7 @@ from pathlib import Path
 
 from followup_cli.errors import DatabaseError, InvalidInputError
 from followup_cli.output_files import partial_file, refuse_the_book
-from followup_cli.store.connection import describe_sqlite_error
+from followup_cli.store.connection import describe_sqlite_error, saving
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -81,11 +81,13 @@ def restore_into(backup: sqlite3.Connection, live: sqlite3.Connection, path: Pat
     page_sizes = {db.execute("PRAGMA page_size").fetchone()[0] for db in (backup, live)}
     try:
         if len(page_sizes) == 1:
-            backup.backup(live)
+            with saving():
+                backup.backup(live)
             return
         live.execute("PRAGMA journal_mode = DELETE")
         try:
-            backup.backup(live)
+            with saving():
+                backup.backup(live)
         finally:
             live.execute("PRAGMA journal_mode = WAL")
     except sqlite3.OperationalError as error:

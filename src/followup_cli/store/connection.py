@@ -8,12 +8,35 @@ turn for the busy timeout instead of failing half-way.
 """
 
 import os
+import signal
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from followup_cli import config
 from followup_cli.errors import DatabaseError
 from followup_cli.values import name_key
+
+_changes_saved = False
+
+
+def changes_saved() -> bool:
+    """Whether this process has committed a change (so an interrupt now loses nothing)."""
+    return _changes_saved
+
+
+@contextmanager
+def saving() -> Iterator[None]:
+    """Around the step that makes a change permanent: SIGINT is blocked until the change is
+    recorded as saved, then delivered."""
+    global _changes_saved
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+        _changes_saved = True
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 def prepare_location(path: Path, create_directory: bool) -> None:
