@@ -299,8 +299,6 @@ def test_an_unclosed_quote_is_a_rejected_record(cli, database, tmp_path):
 @pytest.mark.parametrize(
     ("args", "env"),
     [
-        (["log", "ana", "--date", "feb 29"], {}),
-        (["schedule", "ana", "02/29"], {}),
         (["show", "99999999999999999999999"], {}),
         (["edit", "99999999999999999999999", "--note", "x"], {}),
         (["delete", "99999999999999999999999", "--yes"], {}),
@@ -327,6 +325,12 @@ def test_bad_input_is_one_line_never_an_unexpected_error(cli, args, env):
     assert "Traceback" not in result.output
     assert len(result.stderr.splitlines()) == 1, result.stderr
     assert [c["name"] for c in json.loads(cli.ok("list", "--format", "json"))] == ["Ana Alpha"]
+
+
+def test_29_february_without_a_year_is_the_nearest_one_that_exists(cli):
+    cli.ok("add", "Ana Alpha")
+    assert "on 2024-02-29" in cli.ok("log", "ana", "--date", "feb 29")
+    assert "on 2028-02-29" in cli.ok("schedule", "ana", "02/29")
 
 
 def test_an_empty_file_name_is_named_as_such(cli):

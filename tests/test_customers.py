@@ -87,7 +87,7 @@ def test_edit_refuses_bad_values_and_changes_nothing(cli):
     cli.fails("edit", "bruno", "--email", "ana@example.com")
     cli.fails("edit", "bruno", "--email", "not-an-email")
     cli.fails("edit", "bruno", "--cadence", "soon")
-    cli.fails("edit", "bruno", "--cadence", "0")
+    cli.fails("edit", "bruno", "--cadence", "0", code=2)  # out of range: a usage error
     cli.fails("edit", "bruno", "--status", "friend")
     cli.fails("edit", "bruno")
     assert cli.ok("list", "--format", "json") == before
@@ -128,7 +128,7 @@ def test_add_refuses_bad_input(cli):
     cli.fails("add", "   ")
     cli.fails("add", "Ana", "--email", "ana@")
     cli.fails("add", "Ana", "--status", "lost")
-    cli.fails("add", "Ana", "--cadence", "-3")
+    cli.fails("add", "Ana", "--cadence", "-3", code=2)
     cli.fails("add", "Ana", "--cadence", "many", code=2)
     cli.fails("add", "Ana\x00Alpha")
     assert json.loads(cli.ok("list", "--format", "json")) == []

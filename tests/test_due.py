@@ -130,7 +130,7 @@ def test_plain_and_csv_output(cli):
 
 
 def test_bad_due_options(cli):
-    cli.fails("due", "--days", "0")
-    cli.fails("due", "--limit", "-1")
+    cli.fails("due", "--days", "0", code=2)
+    cli.fails("due", "--limit", "-1", code=2)
     cli.fails("due", "--as-of", "whenever")
     cli.fails("due", "--format", "xml", code=2)

@@ -76,7 +76,7 @@ def test_cadence_by_tag_and_which_one_applies(cli):
     assert [(r["name"], r["cadence_days"]) for r in rows] == [("Ana Alpha", 14), ("Carla Cruz", 10)]
     cli.fails("cadence", "golf", "--clear")
     cli.fails("cadence", "vip")
-    cli.fails("cadence", "vip", "0")
+    cli.fails("cadence", "vip", "0", code=2)
 
 
 def test_thank_referrals(cli):

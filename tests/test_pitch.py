@@ -48,4 +48,4 @@ def test_tags_limit_and_formats(cli):
     lines = cli.ok("pitch", "--limit", "1").splitlines()
     assert lines[1].split("\t")[:3] == ["3", "Carla Cruz", "7.5"]
     assert cli.ok("pitch", "--format", "csv").splitlines()[0] == "id,name,score,last_contact,reason"
-    cli.fails("pitch", "--limit", "-1")
+    cli.fails("pitch", "--limit", "-1", code=2)

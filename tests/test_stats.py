@@ -77,7 +77,7 @@ def test_as_of_and_months(cli):
     # On 2026-10-15 Ana's last contact was 2026-10-01 (14 days: covered), Bruno's too (14
     # days, cadence 14: covered), Carla never yet: 2 of the 3 then on file.
     assert earlier["coverage_by_week"][-1]["coverage"] == 0.6667
-    cli.fails("stats", "--months", "0")
+    cli.fails("stats", "--months", "0", code=2)
     cli.fails("stats", "--as-of", "someday")
 
 

@@ -10,6 +10,7 @@ import datetime as dt
 import os
 from pathlib import Path
 
+from followup_cli.dates import within_range
 from followup_cli.errors import InvalidInputError, UsageError
 
 DATABASE_ENV = "FOLLOWUP_DB"
@@ -43,11 +44,12 @@ def today() -> dt.date:
     if not pinned:
         return dt.date.today()
     try:
-        return dt.date.fromisoformat(pinned.strip())
+        day = dt.date.fromisoformat(pinned.strip())
     except ValueError:
         raise InvalidInputError(
             f"{TODAY_ENV}={pinned!r} is not a date; use the form YYYY-MM-DD or unset it"
         ) from None
+    return within_range(day, f"{TODAY_ENV}={pinned}")
 
 
 def date_order() -> str | None:

@@ -61,10 +61,29 @@ _RELATIVE = re.compile(r"(in\s+)?(\d+|an?|one)\s*([a-z]+)(\s+ago)?(\s+from\s+(?:
 _NUMERIC = re.compile(r"(\d{1,2})([/.])(\d{1,2})\2(\d{2}|\d{4})")
 
 
+# The days followup keeps: a history back to 1900, promises up to 2199. Beyond them a date is
+# a typing mistake, and date arithmetic near year 1 or 9999 would overflow.
+EARLIEST = dt.date(1900, 1, 1)
+LATEST = dt.date(2199, 12, 31)
+
+
+def within_range(day: dt.date, text: str) -> dt.date:
+    if not EARLIEST <= day <= LATEST:
+        raise InvalidInputError(
+            f"{text!r} is {day.isoformat()}, outside the dates followup keeps "
+            f"({EARLIEST.isoformat()} to {LATEST.isoformat()})"
+        )
+    return day
+
+
 def parse_when(
     text: str, today: dt.date, direction: Direction, date_order: str | None = None
 ) -> dt.date:
     """Read one date phrase; `date_order` ("dmy"/"mdy") settles slashed dates like 03/11/2026."""
+    return within_range(_read_phrase(text, today, direction, date_order), text)
+
+
+def _read_phrase(text: str, today: dt.date, direction: Direction, date_order: str | None):
     phrase = " ".join(text.strip().lower().split())
     if not phrase:
         raise InvalidInputError(f"an empty date; {FORMS_HINT}")
@@ -219,10 +238,10 @@ def _read_with_dateutil(text: str, phrase: str, today: dt.date, direction: Direc
     if first == second:
         return first
     candidates = []
-    for year in (today.year - 1, today.year, today.year + 1):
+    for year in range(today.year - 8, today.year + 9):  # 29 February needs a leap year
         try:
             candidates.append(first.replace(year=year))
-        except ValueError:  # 29 February in a year without it
+        except ValueError:
             continue
     if direction == "past":
         earlier = [candidate for candidate in candidates if candidate <= today]
@@ -259,6 +278,11 @@ def is_slashed(value: str) -> bool:
 
 def parse_file_date(value: str, order: str | None) -> dt.date | None:
     """The date in one cell, None for an empty cell or a vendor's empty placeholder."""
+    day = _read_cell(value, order)
+    return within_range(day, value.strip()) if day else None
+
+
+def _read_cell(value: str, order: str | None) -> dt.date | None:
     text = value.strip()
     if not text or _EMPTY_PLACEHOLDERS.fullmatch(text.lower()):
         return None

@@ -43,3 +43,7 @@ class UsageError(FollowupError):
 class Interrupted(BaseException):
     """Ctrl-C (main.py turns SIGINT into it). A BaseException, so that nothing but the
     outermost boundary catches it, and every transaction it crosses rolls back."""
+
+
+class OutOfRangeError(UsageError):
+    """A number outside its range: exit 2, as for --days 0 or --limit -1."""

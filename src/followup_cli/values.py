@@ -5,7 +5,7 @@ once, so that a command and an import never disagree about the same value."""
 import re
 import unicodedata
 
-from followup_cli.errors import InvalidInputError
+from followup_cli.errors import InvalidInputError, OutOfRangeError
 from followup_cli.models import STATUSES
 
 MAX_FIELD_LENGTH = 64 * 1024
@@ -105,7 +105,7 @@ def clean_cadence(value: int | str | None) -> int | None:
     if value is None:
         return None
     if not 1 <= value <= MAX_CADENCE_DAYS:
-        raise InvalidInputError(
+        raise OutOfRangeError(
             f"a cadence of {value} days is out of range; use 1 to {MAX_CADENCE_DAYS}"
         )
     return value

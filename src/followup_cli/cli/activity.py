@@ -6,13 +6,14 @@ from typing import Annotated
 import typer
 
 from followup_cli import config
-from followup_cli.cli.app import FormatOption, RawOption, TableFormat, app, emit, store
+from followup_cli.cli.app import FormatOption, LimitOption, RawOption, TableFormat, app, emit, store
 from followup_cli.cli.customers import CustomerArgument
 from followup_cli.dates import parse_when
 from followup_cli.models import DEFAULT_CADENCE_DAYS
 from followup_cli.output import objects, render
 from followup_cli.services.due import due_list
 from followup_cli.services.touchpoints import log_touchpoint
+from followup_cli.values import MAX_CADENCE_DAYS
 
 
 @app.command()
@@ -63,9 +64,14 @@ def log(
 def due(
     ctx: typer.Context,
     days: Annotated[
-        int, typer.Option(help="Silence that makes a customer due, when they have no cadence.")
+        int,
+        typer.Option(
+            min=1,
+            max=MAX_CADENCE_DAYS,
+            help="Silence that makes a customer due, when they have no cadence.",
+        ),
     ] = DEFAULT_CADENCE_DAYS,
-    limit: Annotated[int, typer.Option("--limit", "-l", help="At most this many (0: all).")] = 10,
+    limit: LimitOption = 10,
     tag: Annotated[str | None, typer.Option("--tag", "-t", help="Only this tag.")] = None,
     as_of: Annotated[
         str | None, typer.Option(metavar="DATE", help="Rank as of this date instead of today.")

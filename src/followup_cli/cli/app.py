@@ -209,6 +209,12 @@ FormatOption = Annotated[
 DetailFormatOption = Annotated[DetailFormat, typer.Option("--format", "-f", help="table or json.")]
 
 
+MAX_LIMIT = 1_000_000
+# A number outside its range is a usage error (exit 2), as a word where a number belongs is.
+LimitOption = Annotated[
+    int,
+    typer.Option("--limit", "-l", min=0, max=MAX_LIMIT, help="At most this many (0: all)."),
+]
 RawOption = Annotated[
     bool, typer.Option("--raw", help="CSV cells as they are, without the formula guard.")
 ]

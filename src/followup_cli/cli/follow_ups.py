@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from followup_cli import config
-from followup_cli.cli.app import FormatOption, RawOption, TableFormat, app, emit, store
+from followup_cli.cli.app import FormatOption, LimitOption, RawOption, TableFormat, app, emit, store
 from followup_cli.cli.customers import CustomerArgument
 from followup_cli.errors import InvalidInputError
 from followup_cli.models import DEFAULT_CADENCE_DAYS
@@ -15,6 +15,7 @@ from followup_cli.output import objects, render, text
 from followup_cli.services import cadences, follow_ups
 from followup_cli.services.digest import build_digest
 from followup_cli.services.referrals import thank as thank_referrals
+from followup_cli.values import MAX_CADENCE_DAYS
 
 WhenArgument = Annotated[
     str, typer.Argument(metavar="WHEN", help="A date: friday, in 2 weeks, 2w, 2026-12-01...")
@@ -44,7 +45,9 @@ def schedule(
 @app.command()
 def agenda(
     ctx: typer.Context,
-    days: Annotated[int, typer.Option(help="Look this many days ahead.")] = 7,
+    days: Annotated[
+        int, typer.Option(min=0, max=MAX_CADENCE_DAYS, help="Look this many days ahead.")
+    ] = 7,
     output: FormatOption = TableFormat.table,
     raw: RawOption = False,
 ) -> None:
@@ -150,11 +153,14 @@ class DigestFormat(StrEnum):
 def remind(
     ctx: typer.Context,
     days: Annotated[
-        int, typer.Option(help="Silence that makes a customer due, without a cadence.")
+        int,
+        typer.Option(
+            min=1,
+            max=MAX_CADENCE_DAYS,
+            help="Silence that makes a customer due, without a cadence.",
+        ),
     ] = DEFAULT_CADENCE_DAYS,
-    limit: Annotated[
-        int, typer.Option("--limit", "-l", help="At most this many stale customers.")
-    ] = 10,
+    limit: LimitOption = 10,
     always: Annotated[
         bool, typer.Option(help="Say 'nothing to do' instead of printing nothing.")
     ] = False,

@@ -9,6 +9,7 @@ from followup_cli.cli.app import (
     DetailFormat,
     DetailFormatOption,
     FormatOption,
+    LimitOption,
     RawOption,
     TableFormat,
     app,
@@ -33,7 +34,9 @@ def stats(
     as_of: Annotated[
         str | None, typer.Option(metavar="DATE", help="Figures as of this date (default today).")
     ] = None,
-    months: Annotated[int, typer.Option(help="The period: this many months up to --as-of.")] = 12,
+    months: Annotated[
+        int, typer.Option(min=1, max=120, help="The period: this many months up to --as-of.")
+    ] = 12,
     output: DetailFormatOption = DetailFormat.table,
 ) -> None:
     """Coverage, the referral baseline, repeat sales and who is at risk.
@@ -96,7 +99,7 @@ def pitch(
     ctx: typer.Context,
     tag: Annotated[str | None, typer.Option("--tag", "-t", help="Only this tag.")] = None,
     exclude_tag: Annotated[str | None, typer.Option(help="Leave out this tag.")] = None,
-    limit: Annotated[int, typer.Option("--limit", "-l", help="At most this many (0: all).")] = 20,
+    limit: LimitOption = 20,
     output: FormatOption = TableFormat.table,
     raw: RawOption = False,
 ) -> None:

@@ -123,7 +123,10 @@ def detect_preamble(lines: list[str], delimiter: str = ",") -> int:
     """How many lines come before the real header (LinkedIn's "Notes:" block): the header is
     the first line with at least two cells that are known column names."""
     for index, line in enumerate(lines):
-        cells = next(csv.reader([line], delimiter=delimiter), [])
+        try:
+            cells = next(csv.reader([line], delimiter=delimiter), [])
+        except csv.Error:  # a line csv cannot read is no header
+            continue
         if sum(1 for cell in cells if normalize_header(cell) in _KNOWN) >= 2:
             return index
     return 0

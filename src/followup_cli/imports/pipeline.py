@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from followup_cli.dates import is_slashed, slashed_order_hint
 from followup_cli.errors import FollowupError, InvalidInputError
 from followup_cli.imports.columns import DATE_FIELDS, ColumnMap, detect_preamble, map_columns
-from followup_cli.imports.read_csv import open_csv, read_stdin
+from followup_cli.imports.read_csv import load_source, open_csv
 from followup_cli.imports.records import primary_email
 from followup_cli.imports.write_activity import ReferralWriter, TouchpointWriter
 from followup_cli.imports.write_customers import CustomerWriter
@@ -107,7 +107,7 @@ def import_csv(
     progress: Callable[[int, int | None], None] | None = None,
 ) -> ImportReport:
     _check_options(kind, options)
-    data: str | bytes = read_stdin() if source == "-" else source
+    data = load_source(source)
     fresh_book = kind == "customers" and not store.has_customers()
     survey = _survey(data, kind, options, fresh_book)
     store.prepare_for_bulk_writes()
@@ -165,6 +165,12 @@ def _read(store, kind, data, context, report, indexes, progress) -> None:
                 writer.take_chunk(lines, rows)
                 if progress:
                     progress(csv_source.position(), csv_source.size)
+            if csv_source.unclosed_quote_line:
+                writer.reject(
+                    csv_source.unclosed_quote_line,
+                    "a quote opened in this record is never closed, so it runs to the end of "
+                    "the file; close the quote",
+                )
             writer.finish()
 
 

@@ -1,13 +1,18 @@
 """Reading CSV as people really have it: any common encoding, delimiter and line ending,
-with notes above the header, and every record tagged with the physical line it starts on.
+with notes or blank lines above the header, and every record tagged with the physical line
+it starts on.
 
-Rows are streamed, so memory stays flat however long the file is. Standard input cannot be
-read twice, so it is held in memory (files are re-opened instead when a second pass is needed).
+Rows are streamed, so memory stays flat however long the file is. Standard input, a FIFO or a
+device cannot be read twice, so each is read once, before anything is locked, and held in
+memory (up to MAX_HELD_BYTES); files are re-opened when a second pass is needed. Nothing waits
+without bound: a line may hold at most MAX_LINE_BYTES before its break (csv's own limit holds
+each field to the same), so endless input is refused, not swallowed.
 """
 
 import codecs
 import csv
 import io
+import stat
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -20,7 +25,9 @@ from followup_cli.errors import InvalidInputError
 SAMPLE_BYTES = 64 * 1024
 PREAMBLE_LINES_CHECKED = 20
 DELIMITERS = (",", ";", "\t", "|")
-csv.field_size_limit(16 * 1024 * 1024)  # our own 64 KiB limit reports the line; csv's would not
+MAX_LINE_BYTES = 16 * 1024 * 1024
+MAX_HELD_BYTES = 100 * 1024 * 1024
+csv.field_size_limit(MAX_LINE_BYTES)  # our own 64 KiB limit reports the line; csv's would not
 
 
 @dataclass
@@ -32,13 +39,18 @@ class CsvSource:
     preamble_lines: int
     size: int | None
     position: callable  # bytes read so far, for a progress bar
+    unclosed_quote_line: int | None = None  # set once the chunks are read to the end
 
 
 class _Replay(io.RawIOBase):
-    """The sample already read, then the rest of the stream: lets stdin be sniffed."""
+    """The sample already read, then the rest of the stream (lets stdin be sniffed). It
+    counts as the bytes pass: line breaks, for the line a refusal names; bytes since the last
+    break, to refuse a line without end; quote characters, whose odd count at the end of the
+    file means a quote left open."""
 
     def __init__(self, sample: bytes, rest):
         self._sample, self._rest, self.consumed = sample, rest, 0
+        self.line_breaks, self.run, self.quotes, self.ended = 0, 0, 0, False
 
     def readable(self) -> bool:
         return True
@@ -46,44 +58,106 @@ class _Replay(io.RawIOBase):
     def readinto(self, buffer) -> int:
         if self._sample:
             count = min(len(buffer), len(self._sample))
-            buffer[:count], self._sample = self._sample[:count], self._sample[count:]
+            chunk, self._sample = self._sample[:count], self._sample[count:]
         else:
             chunk = self._rest.read(len(buffer))
             count = len(chunk)
-            buffer[:count] = chunk
+        buffer[:count] = chunk
         self.consumed += count
+        self.ended = count == 0
+        self._count(chunk)
         return count
+
+    def _count(self, chunk: bytes) -> None:
+        last_break = chunk.rfind(b"\n")
+        self.run = self.run + len(chunk) if last_break < 0 else len(chunk) - last_break - 1
+        if self.run > MAX_LINE_BYTES:
+            raise _LineWithoutEnd(self.line_breaks + 1)
+        self.line_breaks += chunk.count(b"\n")
+        self.quotes += chunk.count(b'"')
+
+
+class _LineWithoutEnd(Exception):
+    def __init__(self, line: int):
+        super().__init__(line)
+        self.line = line
 
 
 def read_stdin() -> bytes:
     if sys.stdin is None:
         raise InvalidInputError("standard input is closed; give a file instead of -")
-    return sys.stdin.buffer.read()
+    return _held(sys.stdin.buffer, "standard input")
 
 
-def read_input_bytes(source: str | bytes) -> tuple[object, int | None]:
-    """A binary stream for FILE, or for the bytes already read from stdin, and its size."""
-    if isinstance(source, bytes):
-        return io.BytesIO(source), len(source)
+def load_source(source: str) -> str | bytes:
+    """What an import reads: a regular file by its path (read again if needed), anything
+    else (-, a FIFO, /dev/stdin, a device) once, now, into memory."""
+    if source == "-":
+        return read_stdin()
+    if not source.strip():
+        raise InvalidInputError("the file name is empty; give a CSV file or - for stdin")
     path = Path(source)
-    if path.is_dir():
-        raise InvalidInputError(f"{source} is a directory; give a CSV file or - for stdin")
     try:
-        stream = path.open("rb")
+        mode = path.stat().st_mode
     except FileNotFoundError:
         raise InvalidInputError(f"{source} does not exist") from None
     except OSError as error:
         raise InvalidInputError(f"cannot read {source}: {error.strerror}") from None
-    return stream, path.stat().st_size
+    if stat.S_ISDIR(mode):
+        raise InvalidInputError(f"{source} is a directory; give a CSV file or - for stdin")
+    if stat.S_ISREG(mode):
+        return source
+    try:
+        with path.open("rb") as stream:
+            return _held(stream, source)
+    except OSError as error:
+        raise InvalidInputError(f"cannot read {source}: {error.strerror}") from None
+
+
+def _held(stream, label: str) -> bytes:
+    """All of a stream that can be read only once, within the bounds of the module."""
+    chunks, total, run, line = [], 0, 0, 1
+    while chunk := stream.read(1024 * 1024):
+        total += len(chunk)
+        if total > MAX_HELD_BYTES:
+            raise InvalidInputError(
+                f"{label} is over {MAX_HELD_BYTES // (1024 * 1024)} MiB; save it to a file "
+                "and import the file"
+            )
+        last_break = chunk.rfind(b"\n")
+        run = run + len(chunk) if last_break < 0 else len(chunk) - last_break - 1
+        if run > MAX_LINE_BYTES:
+            raise InvalidInputError(_no_end(line))
+        line += chunk.count(b"\n")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def read_input_bytes(source: str | bytes) -> tuple[object, int | None]:
+    """A binary stream over what load_source gave (a regular file's path, or bytes held),
+    and its size."""
+    if isinstance(source, bytes):
+        return io.BytesIO(source), len(source)
+    try:
+        stream = Path(source).open("rb")  # noqa: SIM115  (the caller closes it)
+    except OSError as error:
+        raise InvalidInputError(f"cannot read {source}: {error.strerror}") from None
+    return stream, Path(source).stat().st_size
+
+
+def _no_end(line: int) -> str:
+    return f"line {line}: over 16 MiB without a line break; is this a CSV file?"
 
 
 def detect_encoding(sample: bytes, requested: str | None) -> str:
     if requested:
         try:
+            # TextIOWrapper refuses the codecs that are no text encoding (base64, rot13, hex)
+            io.TextIOWrapper(io.BytesIO(), encoding=requested)
             return codecs.lookup(requested).name
         except LookupError:
             raise InvalidInputError(
-                f"unknown encoding {requested!r}; try --encoding utf-8, cp1252 or latin-1"
+                f"{requested!r} is not a text encoding; try --encoding utf-8, cp1252 or latin-1"
             ) from None
     if sample.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
@@ -124,21 +198,20 @@ def open_csv(
                 f"--delimiter must be one character (or 'tab'), not {delimiter!r}"
             )
     stream, size = read_input_bytes(source)
+    chosen_encoding, chosen_delimiter, before_header = "utf-8", ",", 0
     try:
         sample = stream.read(SAMPLE_BYTES)
-        if not sample.strip():
-            raise InvalidInputError(f"{_label(source)} is empty: there is no header row")
         chosen_encoding = detect_encoding(sample, encoding)
         raw = _Replay(sample, stream)
         text = io.TextIOWrapper(io.BufferedReader(raw), encoding=chosen_encoding, newline="")
-        head = _first_lines(text)
-        content = [line for line in head if line.strip()]
-        if not content:
+        blank, head = _first_lines(text)
+        if not head:
             raise InvalidInputError(f"{_label(source)} is empty: there is no header row")
-        first_delimiter = delimiter or sniff_delimiter(content[0])
+        first_delimiter = delimiter or sniff_delimiter(head[0])
         preamble = preamble_finder(head, first_delimiter) if preamble_finder else 0
         while preamble < len(head) and not head[preamble].strip():
             preamble += 1
+        before_header = blank + preamble
         chosen_delimiter = delimiter or sniff_delimiter(head[preamble])
         # The rest is read by csv straight from the file: no Python code runs per line.
         reader = csv.reader(chain(head[preamble:], text), delimiter=chosen_delimiter)
@@ -147,20 +220,23 @@ def open_csv(
         except StopIteration:
             raise InvalidInputError(f"{_label(source)} has no header row") from None
         except csv.Error as error:
-            raise InvalidInputError(f"line {preamble + 1}: {error}") from None
-        except UnicodeDecodeError:
+            raise InvalidInputError(f"line {before_header + 1}: {error}") from None
+        except UnicodeError:
             raise _Undecodable from None
         while header and not header[-1].strip():
             header.pop()  # trailing empty columns, as spreadsheets write them
-        yield CsvSource(
+        source_read = CsvSource(
             header=header,
-            chunks=lambda size: _chunks(reader, preamble, size),
+            chunks=lambda size: _chunks(reader, raw, before_header, size, source_read),
             encoding=chosen_encoding,
             delimiter=chosen_delimiter,
-            preamble_lines=preamble,
+            preamble_lines=before_header,
             size=size,
             position=lambda: raw.consumed,
         )
+        yield source_read
+    except _LineWithoutEnd as endless:
+        raise InvalidInputError(_no_end(endless.line)) from None
     except _Undecodable:
         line = _first_bad_line(source, chosen_encoding)
         raise InvalidInputError(
@@ -168,7 +244,7 @@ def open_csv(
             "try --encoding cp1252 or --encoding latin-1"
         ) from None
     except _Unparseable as broken:
-        line = _first_unparseable_record(source, chosen_encoding, chosen_delimiter, preamble)
+        line = _first_unparseable_record(source, chosen_encoding, chosen_delimiter, before_header)
         raise InvalidInputError(f"line {line}: {broken.error}") from None
     finally:
         stream.close()
@@ -178,18 +254,22 @@ def _label(source: str | bytes) -> str:
     return "standard input" if isinstance(source, bytes) else source
 
 
-def _first_lines(text) -> list[str]:
-    """The lines that may hold a preamble and the header, read before csv takes over."""
-    head: list[str] = []
+def _first_lines(text) -> tuple[int, list[str]]:
+    """How many blank lines come first, and the lines after them that may hold a preamble
+    and the header, read before csv takes over."""
+    blank, head = 0, []
     while len(head) < PREAMBLE_LINES_CHECKED:
         try:
             line = text.readline()
-        except UnicodeDecodeError:
+        except UnicodeError:
             raise _Undecodable from None
         if not line:
             break
-        head.append(line)
-    return head
+        if head or line.strip():
+            head.append(line)
+        else:
+            blank += 1
+    return blank, head
 
 
 class _Undecodable(Exception):
@@ -204,7 +284,7 @@ def _first_bad_line(source: str | bytes, encoding: str) -> int:
         for number, raw_line in enumerate(stream, start=1):
             try:
                 decoder.decode(raw_line)
-            except UnicodeDecodeError:
+            except UnicodeError:
                 return number
         return 1
     finally:
@@ -219,7 +299,25 @@ class _Unparseable(Exception):
         self.error = error
 
 
-def _chunks(reader, preamble: int, size: int) -> Iterator[tuple[Sequence[int], list[list[str]]]]:
+def _chunks(reader, raw: _Replay, before_header: int, size: int, source: CsvSource):
+    """The records in chunks, the last one checked for a quote left open (one chunk is
+    held back, so that the last is known before it is handed on)."""
+    pending = None
+    for chunk in _records(reader, before_header, size):
+        if pending:
+            yield pending
+        pending = chunk
+    if pending:
+        lines, rows = pending
+        if raw.quotes % 2 and any("\n" in cell or "\r" in cell for cell in rows[-1]):
+            # csv reads a quote never closed to the end of the file, as one last record
+            source.unclosed_quote_line = lines[-1]
+            lines, rows = lines[:-1], rows[:-1]
+        if rows:
+            yield lines, rows
+
+
+def _records(reader, preamble: int, size: int) -> Iterator[tuple[Sequence[int], list[list[str]]]]:
     """(the line each record starts on, the records), `size` records at a time; wholly
     blank lines are passed over. csv reads a chunk with no Python per record; the lines
     are worked out only when some record spans several."""
@@ -229,7 +327,7 @@ def _chunks(reader, preamble: int, size: int) -> Iterator[tuple[Sequence[int], l
             rows = list(islice(reader, size))
         except csv.Error as error:
             raise _Unparseable(error) from None
-        except UnicodeDecodeError:
+        except UnicodeError:
             raise _Undecodable from None
         if not rows:
             return

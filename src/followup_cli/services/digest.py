@@ -32,10 +32,9 @@ def build_digest(store: Store, today: dt.date, days: int, limit: int) -> Digest:
     overdue = [follow_up for follow_up in promised if follow_up.due_on < today]
     due_today = [follow_up for follow_up in promised if follow_up.due_on == today]
     promised_ids = {follow_up.customer_id for follow_up in promised}
-    stale_entries: list[DueEntry] = []
-    if limit:
-        # Ask for a few more: those already listed under a promise are not repeated.
-        stale = due_list(store, today, days, limit + len(promised_ids), promises=False)
-        stale_entries = [e for e in stale.entries if e.customer.id not in promised_ids][:limit]
+    # Ask for a few more: those already listed under a promise are not repeated. 0: everyone.
+    wanted = limit + len(promised_ids) if limit else 0
+    stale = due_list(store, today, days, wanted, promises=False)
+    stale_entries = [e for e in stale.entries if e.customer.id not in promised_ids][: limit or None]
     since = today - dt.timedelta(days=THANKS_WINDOW_DAYS - 1)
     return Digest(today, overdue, due_today, stale_entries, store.unthanked_referrals_since(since))

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from itertools import islice
 
 from followup_cli import values
-from followup_cli.errors import InvalidInputError
 from followup_cli.models import DEFAULT_CADENCE_DAYS, IMPORTED_KIND, Customer, DueEntry
 from followup_cli.store import Store
 
@@ -33,10 +32,6 @@ def due_list(
     promises: bool = True,
 ) -> DueList:
     """`promises=False` leaves overdue promises to the caller (remind lists them apart)."""
-    if not 1 <= days <= values.MAX_CADENCE_DAYS:
-        raise InvalidInputError(f"--days {days} is out of range; use 1 to 3650")
-    if limit < 0:
-        raise InvalidInputError("--limit cannot be negative (0 lists everyone)")
     as_of = as_of or today
     tag = values.clean_tags([tag])[0] if tag else None
     entries: list[DueEntry] = []

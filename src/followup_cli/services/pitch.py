@@ -14,7 +14,6 @@ import json
 from dataclasses import dataclass
 
 from followup_cli import values
-from followup_cli.errors import InvalidInputError
 from followup_cli.models import DEFAULT_CADENCE_DAYS
 from followup_cli.store import Store
 
@@ -35,8 +34,6 @@ def pitch_list(
     tag: str | None = None,
     exclude_tag: str | None = None,
 ) -> list[Pitch]:
-    if limit < 0:
-        raise InvalidInputError("--limit cannot be negative (0 lists everyone)")
     wanted = values.clean_tags([tag])[0] if tag else None
     unwanted = values.clean_tags([exclude_tag])[0] if exclude_tag else None
     facts = store.warmth_facts(today - dt.timedelta(days=365), today)

@@ -21,7 +21,6 @@ import json
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass
 
-from followup_cli.errors import InvalidInputError
 from followup_cli.models import DEFAULT_CADENCE_DAYS
 from followup_cli.store import Store
 
@@ -65,8 +64,6 @@ class Stats:
 
 
 def compute_stats(store: Store, as_of: dt.date, months: int, today: dt.date) -> Stats:
-    if not 1 <= months <= 120:
-        raise InvalidInputError(f"--months {months} is out of range; use 1 to 120")
     from dateutil.relativedelta import relativedelta
 
     start = as_of - relativedelta(months=months)
