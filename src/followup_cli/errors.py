@@ -34,6 +34,10 @@ class DatabaseError(FollowupError):
     """The database file cannot be opened, read or written."""
 
 
+class DamagedDatabaseError(DatabaseError):
+    """The book is no SQLite database, or a damaged one: only `restore` can help."""
+
+
 class UsageError(FollowupError):
     """The command line itself is wrong (an empty --db): exit 2, like a bad option."""
 

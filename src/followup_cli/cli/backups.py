@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from followup_cli import config
-from followup_cli.cli.app import app, store
+from followup_cli.cli.app import app, state, store
 from followup_cli.errors import InvalidInputError
 from followup_cli.output import render
 from followup_cli.services import backup as service
@@ -48,5 +48,6 @@ def restore(
         ):
             render.error("nothing restored")
             raise typer.Exit(1)
-    kept = service.restore(store(ctx), path, config.today())
-    render.line(f"Restored {path}; the previous database is kept as {kept}")
+    restored = service.restore(state(ctx).database_path, path, config.today())
+    was = "the damaged database" if restored.damaged else "the previous database"
+    render.line(f"Restored {path}; {was} is kept as {restored.kept}")

@@ -14,7 +14,10 @@ import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# C0 and C1 controls, and the bidi embeddings, overrides and isolates that can make
+# "Bidi \u202egnp.exe" read as a harmless name on screen.
+_BIDI = "\u202a-\u202e\u2066-\u2069"
+_CONTROL = re.compile(f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f{_BIDI}]")
 _LINE_BREAKS = re.compile(r"[\t\n\r]+")
 
 
@@ -25,7 +28,8 @@ def neutralise(text: str) -> str:
 
 
 def _visible_escape(match: re.Match) -> str:
-    return f"\\x{ord(match.group()):02x}"
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def use_rich() -> bool:
@@ -82,7 +86,8 @@ def _guarded(cell: str) -> str:
     return cell
 
 
-_DOCUMENT_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# In a document line breaks and tabs stay; a carriage return not ending a line does not.
+_DOCUMENT_CONTROL = re.compile(f"[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f{_BIDI}]|\\r(?!\\n)")
 
 
 class _VisibleControls:
@@ -108,7 +113,6 @@ def table(columns: list[str], rows: list[list[str]], title: str | None = None) -
         for row in rows:
             sys.stdout.write("\t".join(neutralise(value) for value in row) + "\n")
         return
-    from rich.console import Console
     from rich.table import Table
 
     rich_table = Table(title=title, title_justify="left", header_style="bold")
@@ -119,7 +123,7 @@ def table(columns: list[str], rows: list[list[str]], title: str | None = None) -
         )
     for row in rows:
         rich_table.add_row(*(_escape_markup(neutralise(value)) for value in row))
-    Console(highlight=False).print(rich_table)
+    _console().print(rich_table)
 
 
 # Free text wraps on a narrow terminal; ids, emails, dates and numbers stay on one line.
@@ -128,13 +132,29 @@ _WRAPPING_COLUMNS = frozenset(
 )
 
 
+def _console(stderr: bool = False):
+    """Rich's console; a COLUMNS that is no sane width (0, "abc") would print nothing, so
+    then the terminal's own width is asked."""
+    from rich.console import Console
+
+    columns = os.environ.get("COLUMNS", "")
+    width = None
+    if columns and not (columns.isdigit() and int(columns) >= 20):
+        stream = sys.stderr if stderr else sys.stdout
+        try:
+            width = os.get_terminal_size(stream.fileno()).columns
+        except (OSError, ValueError):
+            width = 0
+        width = width if width >= 20 else 80  # a terminal that says 0 columns has some
+    return Console(highlight=False, stderr=stderr, width=width)
+
+
 def heading(text: str) -> None:
     if not use_rich():
         line(f"# {text}")
         return
-    from rich.console import Console
 
-    Console(highlight=False).print(f"[bold]{_escape_markup(neutralise(text))}[/bold]")
+    _console().print(f"[bold]{_escape_markup(neutralise(text))}[/bold]")
 
 
 def _escape_markup(text: str) -> str:
@@ -154,7 +174,6 @@ def progress_bar(label: str, total: int | None, minimum_bytes: int) -> Iterator:
     if not sys.stderr.isatty() or total is None or total < minimum_bytes:
         yield _NoProgress()
         return
-    from rich.console import Console
     from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 
     with Progress(
@@ -162,7 +181,7 @@ def progress_bar(label: str, total: int | None, minimum_bytes: int) -> Iterator:
         BarColumn(),
         DownloadColumn(),
         TimeRemainingColumn(),
-        console=Console(stderr=True),
+        console=_console(stderr=True),
         transient=True,
     ) as progress:
         task = progress.add_task(label, total=total)
@@ -196,10 +215,9 @@ def tree(roots: list, label) -> None:
         for root in roots:
             walk(root, 0)
         return
-    from rich.console import Console
     from rich.tree import Tree
 
-    console = Console(highlight=False)
+    console = _console()
     for root in roots:
         top = Tree(_escape_markup(neutralise(label(root))))
 

@@ -2,14 +2,18 @@
 a restore or a schema migration replaces what is there."""
 
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 
-from followup_cli.store import Store
+from followup_cli.errors import DamagedDatabaseError
+from followup_cli.store import Store, open_store
 from followup_cli.store.backup import (
     copy_database,
     default_backup_path,
+    install_backup,
     open_backup_for_restore,
     restore_into,
+    set_aside,
 )
 from followup_cli.store.migrations import SCHEMA_VERSION, ensure_current
 
@@ -20,17 +24,31 @@ def backup(store: Store, target: Path | None, today: dt.date) -> Path:
     return path
 
 
-def restore(store: Store, source: Path, today: dt.date) -> Path:
-    """Check the backup, keep a copy of the current database, then copy the backup in.
+@dataclass(frozen=True)
+class Restored:
+    kept: Path  # where the book that was replaced now is
+    damaged: bool  # it could not be opened, and was moved aside as it was
 
-    Returns where the previous database was kept.
-    """
+
+def restore(database: Path, source: Path, today: dt.date) -> Restored:
+    """Check the backup, keep the current book, then copy the backup in. A book too damaged
+    to open is moved aside whole, and the backup becomes the book."""
     checked = open_backup_for_restore(source, SCHEMA_VERSION)
     try:
-        kept = default_backup_path(store.path, today, "before-restore")
-        copy_database(store.connection, kept, store.path)
-        restore_into(checked, store.connection, store.path)
+        try:
+            store = open_store(database)
+        except DamagedDatabaseError:
+            kept = set_aside(database, today)
+            install_backup(checked, database)
+            open_store(database).close()  # up to the current schema, back in WAL
+            return Restored(kept, damaged=True)
+        try:
+            kept = default_backup_path(database, today, "before-restore")
+            copy_database(store.connection, kept, database)
+            restore_into(checked, store.connection, database)
+            ensure_current(store.connection, str(database))
+        finally:
+            store.close()
     finally:
         checked.close()
-    ensure_current(store.connection, str(store.path))
-    return kept
+    return Restored(kept, damaged=False)

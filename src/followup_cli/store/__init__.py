@@ -9,12 +9,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
-from followup_cli.errors import DatabaseError
 from followup_cli.store.activity import ActivityQueries
 from followup_cli.store.connection import (
     changes_saved,  # noqa: F401  (the CLI asks it when interrupted)
     connect,
-    describe_sqlite_error,
+    database_error,
     prepare_location,
     saving,
 )
@@ -87,7 +86,7 @@ def open_store(path: Path, create_directory: bool = False) -> Store:
         _return_to_wal(connection)
     except sqlite3.Error as error:
         connection.close()
-        raise DatabaseError(describe_sqlite_error(error, path)) from None
+        raise database_error(error, path) from None
     except BaseException:
         connection.close()
         raise

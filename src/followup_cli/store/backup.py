@@ -8,6 +8,7 @@ from pathlib import Path
 from followup_cli.errors import DatabaseError, InvalidInputError
 from followup_cli.output_files import partial_file, refuse_the_book
 from followup_cli.store.connection import describe_sqlite_error, saving
+from followup_cli.store.migrations import tables_in, tables_of_schema
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -71,7 +72,52 @@ def open_backup_for_restore(path: Path, newest_schema: int) -> sqlite3.Connectio
         raise InvalidInputError(
             f"{path} was written by a newer followup (schema {version}); upgrade followup first"
         )
+    missing = _missing_from_schema(tables_in(backup), tables_of_schema(version))
+    if missing:
+        backup.close()
+        raise InvalidInputError(
+            f"{path} lacks part of the followup schema {version} it claims "
+            f"({', '.join(missing)}); nothing was restored"
+        )
     return backup
+
+
+def _missing_from_schema(found: dict[str, set[str]], expected: dict[str, set[str]]) -> list:
+    missing = []
+    for table, columns in sorted(expected.items()):
+        if table not in found:
+            missing.append(f"table {table}")
+        else:
+            missing += [f"{table}.{column}" for column in sorted(columns - found[table])]
+    return missing
+
+
+def install_backup(backup: sqlite3.Connection, path: Path) -> None:
+    """The backup as a new book at `path` (where nothing is now): whole or not at all."""
+    with partial_file(path) as partial:
+        try:
+            copy = sqlite3.connect(partial)
+            try:
+                with saving():
+                    backup.backup(copy)
+            finally:
+                copy.close()
+        except sqlite3.Error as error:
+            raise DatabaseError(describe_sqlite_error(error, path)) from None
+
+
+def set_aside(path: Path, today: dt.date) -> Path:
+    """Move a damaged book (with its -wal and -shm, which may hold its last changes) out of
+    the way, under a dated name beside it; returns the new name."""
+    kept = default_backup_path(path, today, "damaged")
+    for suffix in ("", "-wal", "-shm"):
+        source = Path(f"{path}{suffix}")
+        if source.exists():
+            try:
+                source.rename(f"{kept}{suffix}")
+            except OSError as error:
+                raise DatabaseError(f"cannot move {source} aside: {error.strerror}") from None
+    return kept
 
 
 def restore_into(backup: sqlite3.Connection, live: sqlite3.Connection, path: Path) -> None:

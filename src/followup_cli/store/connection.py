@@ -8,6 +8,7 @@ turn for the busy timeout instead of failing half-way.
 """
 
 import os
+import shutil
 import signal
 import sqlite3
 from collections.abc import Iterator
@@ -15,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from followup_cli import config
-from followup_cli.errors import DatabaseError
+from followup_cli.errors import DamagedDatabaseError, DatabaseError
 from followup_cli.values import name_key
 
 _changes_saved = False
@@ -112,13 +113,28 @@ def connect(path: Path) -> sqlite3.Connection:
         # Sorting for an index build stays in memory, never in a file under /var/tmp that
         # would hold customer data outside the database's own 0700 directory.
         connection.execute("PRAGMA temp_store = MEMORY")
-        # SQLite's lower() and NOCASE fold ASCII only: text is compared as names are
-        # ("Müller" is found by "muller"), by the one rule in values.name_key.
-        connection.create_function("name_key_of", 1, _name_key, deterministic=True)
+        name_key_function(connection)
         connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.DatabaseError as error:
-        raise DatabaseError(describe_sqlite_error(error, path)) from None
+        raise database_error(error, path) from None
     return connection
+
+
+def database_error(error: sqlite3.Error, path: Path) -> DatabaseError:
+    """The domain error for an SQLite error on the book: damage is told apart, since
+    `restore` can replace a damaged book that nothing else can open."""
+    message = describe_sqlite_error(error, path)
+    return DamagedDatabaseError(message) if _is_damage(str(error)) else DatabaseError(message)
+
+
+def _is_damage(text: str) -> bool:
+    return "not a database" in text or "malformed" in text or "disk image" in text
+
+
+def name_key_function(connection: sqlite3.Connection) -> None:
+    """SQLite's lower() and NOCASE fold ASCII only: text is compared as names are ("Müller"
+    is found by "muller"), by the one rule in values.name_key."""
+    connection.create_function("name_key_of", 1, _name_key, deterministic=True)
 
 
 def _name_key(text: str | None) -> str | None:
@@ -133,6 +149,13 @@ def describe_database_error(error: BaseException) -> str | None:
     return None
 
 
+def _disk_nearly_full(path: Path | str) -> bool:
+    try:
+        return shutil.disk_usage(Path(path).parent).free < 1024 * 1024
+    except OSError:
+        return False
+
+
 def describe_sqlite_error(error: sqlite3.Error, path: Path | str) -> str:
     """One line that says what is wrong with the file and what to do about it."""
     text = str(error)
@@ -141,8 +164,13 @@ def describe_sqlite_error(error: sqlite3.Error, path: Path | str) -> str:
             f"{path} is locked by another followup or sqlite3 process; waited "
             f"{config.busy_timeout_seconds():g} s, try again when it has finished"
         )
-    if "not a database" in text or "malformed" in text or "disk image" in text:
-        return f"{path} is not a followup database or is damaged ({text}); restore a backup"
+    if _is_damage(text):
+        return (
+            f"{path} is not a followup database or is damaged ({text}); restore a backup "
+            "with `followup restore FILE`"
+        )
+    if "full" in text or ("disk I/O" in text and _disk_nearly_full(path)):
+        return f"the disk holding {path} is full; free some space and try again"
     if "readonly" in text or "read-only" in text:
         return f"{path} is read-only; check its permissions and those of its directory"
     if "unable to open" in text:

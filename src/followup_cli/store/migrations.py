@@ -153,12 +153,40 @@ def _back_up_before_migrating(connection: sqlite3.Connection, path: Path, versio
     copy_database(connection, default_backup_path(path, config.today(), label), path)
 
 
-def _migrate(connection: sqlite3.Connection, from_version: int) -> None:
+def tables_of_schema(version: int) -> dict[str, set[str]]:
+    """Each table of schema `version` with its columns, as the migrations build them: what
+    a backup claiming that version must hold."""
+    from followup_cli.store.connection import name_key_function
+
+    connection = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        name_key_function(connection)
+        _migrate(connection, 0, until=version)
+        return tables_in(connection)
+    finally:
+        connection.close()
+
+
+def tables_in(connection: sqlite3.Connection) -> dict[str, set[str]]:
+    names = [
+        row[0]
+        for row in connection.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        )
+    ]
+    return {
+        name: {row[1] for row in connection.execute(f"PRAGMA table_info('{name}')")}
+        for name in names
+    }
+
+
+def _migrate(connection: sqlite3.Connection, from_version: int, until: int | None = None) -> None:
     import sqlite_utils
 
     db = sqlite_utils.Database(connection)
     connection.execute("PRAGMA journal_mode = WAL")
-    for number, step in enumerate(MIGRATIONS[from_version:], start=from_version + 1):
+    steps = MIGRATIONS[from_version:until]
+    for number, step in enumerate(steps, start=from_version + 1):
         connection.execute("BEGIN IMMEDIATE")
         try:
             if schema_version(connection) >= number:  # another process got there first
