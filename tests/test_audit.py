@@ -597,3 +597,45 @@ def test_blank_lines_before_the_header_are_passed_over(cli, tmp_path):
 def test_dev_null_as_the_book_is_refused_plainly(cli):
     result = cli.fails("--db", "/dev/null", "add", "Ana")
     assert "not a regular file" in result.stderr
+
+
+# 7. A full disk is named as such; reads, and a backup to another disk, still work.
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 1 MiB filesystem of its own (tmpfs); mounting needs root."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    if os.geteuid() != 0:
+        pytest.skip("mounting a small filesystem needs root")
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(disk)], capture_output=True
+    )
+    if mounted.returncode:
+        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.decode().strip()}")
+    yield disk
+    subprocess.run(["umount", "-l", str(disk)], check=False)
+
+
+def test_a_full_disk_is_named_and_reads_still_work(followup_executable, small_disk, tmp_path):
+    database = small_disk / "f.db"
+    env = env_for(database)
+    assert run(followup_executable, "add", "Ana Alpha", env=env).returncode == 0
+    filler = small_disk / "filler"
+    with filler.open("wb", buffering=0) as handle:
+        try:
+            while True:
+                handle.write(b"\0" * 4096)
+        except OSError:
+            pass
+    result = run(followup_executable, "log", "ana", "x" * 60_000, env=env)
+    assert result.returncode == 1
+    line = one_line_error(result)
+    assert "full" in line and "rollback" not in line
+    listed = run(followup_executable, "list", "--format", "json", env=env)
+    assert listed.returncode == 0, listed.stderr
+    assert [c["name"] for c in json.loads(listed.stdout)] == ["Ana Alpha"]
+    backup = tmp_path / "elsewhere.db"
+    assert run(followup_executable, "backup", backup, env=env).returncode == 0
+    assert names(backup) == ["Ana Alpha"]

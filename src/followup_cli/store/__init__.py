@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
+from followup_cli.errors import DatabaseError
 from followup_cli.store.activity import ActivityQueries
 from followup_cli.store.connection import (
     changes_saved,  # noqa: F401  (the CLI asks it when interrupted)
@@ -34,9 +35,10 @@ class Store(
     ExportQueries,
     InsightQueries,
 ):
-    def __init__(self, connection: sqlite3.Connection, path: Path):
+    def __init__(self, connection: sqlite3.Connection, path: Path, read_only: str | None = None):
         self.connection = connection
         self.path = path
+        self.read_only = read_only  # why this store cannot write, when it cannot
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -44,6 +46,8 @@ class Store(
         SQLite has not rolled back already, as it does when the disk is full). Ctrl-C is
         held off while COMMIT runs, so that an interrupt is always either before the commit
         (nothing was changed) or after it (changes_saved() says so)."""
+        if self.read_only:
+            raise DatabaseError(self.read_only)
         self.connection.execute("BEGIN IMMEDIATE")
         try:
             yield
@@ -80,7 +84,7 @@ def _return_to_wal(connection: sqlite3.Connection) -> None:
 
 def open_store(path: Path, create_directory: bool = False) -> Store:
     prepare_location(path, create_directory)
-    connection = connect(path)
+    connection, read_only = connect(path)
     try:
         ensure_current(connection, str(path))
         _return_to_wal(connection)
@@ -90,4 +94,4 @@ def open_store(path: Path, create_directory: bool = False) -> Store:
     except BaseException:
         connection.close()
         raise
-    return Store(connection, path)
+    return Store(connection, path, read_only)

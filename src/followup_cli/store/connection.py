@@ -100,24 +100,50 @@ def make_private(path: Path) -> None:
         raise DatabaseError(f"cannot make {path} private: {error.strerror}") from None
 
 
-def connect(path: Path) -> sqlite3.Connection:
+def connect(path: Path) -> tuple[sqlite3.Connection, str | None]:
+    """The connection, and why it can only read (None when it can write).
+
+    On a full disk SQLite cannot create the -shm file a WAL book needs even to be read, so
+    the book is then opened read-only and immutable, which needs none: reading and backing
+    up to another disk still work. Only when no -wal holds changes the file lacks."""
+    uri = path.absolute().as_uri()  # a plain path: ":memory:" or "file:x" is a file name
     try:
-        connection = sqlite3.connect(
-            path.absolute().as_uri(),  # a plain path: ":memory:" or "file:x" is a file name
-            uri=True,
-            timeout=config.busy_timeout_seconds(),
-            isolation_level=None,
-            check_same_thread=False,
-        )
+        return _connect(uri), None
+    except sqlite3.DatabaseError as error:
+        if not (_is_full(str(error), path) and _no_pending_wal(path)):
+            raise database_error(error, path) from None
+        try:
+            return _connect(f"{uri}?mode=ro&immutable=1"), describe_sqlite_error(error, path)
+        except sqlite3.DatabaseError:
+            raise database_error(error, path) from None
+
+
+def _connect(uri: str) -> sqlite3.Connection:
+    connection = sqlite3.connect(
+        uri,
+        uri=True,
+        timeout=config.busy_timeout_seconds(),
+        isolation_level=None,
+        check_same_thread=False,
+    )
+    try:
         connection.execute("PRAGMA foreign_keys = ON")
         # Sorting for an index build stays in memory, never in a file under /var/tmp that
         # would hold customer data outside the database's own 0700 directory.
         connection.execute("PRAGMA temp_store = MEMORY")
         name_key_function(connection)
         connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
-    except sqlite3.DatabaseError as error:
-        raise database_error(error, path) from None
+    except BaseException:
+        connection.close()
+        raise
     return connection
+
+
+def _no_pending_wal(path: Path) -> bool:
+    try:
+        return Path(f"{path}-wal").stat().st_size == 0
+    except FileNotFoundError:
+        return True
 
 
 def database_error(error: sqlite3.Error, path: Path) -> DatabaseError:
@@ -149,6 +175,12 @@ def describe_database_error(error: BaseException) -> str | None:
     return None
 
 
+def _is_full(text: str, path: Path | str) -> bool:
+    return "full" in text or (
+        ("disk I/O" in text or "unable to open" in text) and _disk_nearly_full(path)
+    )
+
+
 def _disk_nearly_full(path: Path | str) -> bool:
     try:
         return shutil.disk_usage(Path(path).parent).free < 1024 * 1024
@@ -169,7 +201,7 @@ def describe_sqlite_error(error: sqlite3.Error, path: Path | str) -> str:
             f"{path} is not a followup database or is damaged ({text}); restore a backup "
             "with `followup restore FILE`"
         )
-    if "full" in text or ("disk I/O" in text and _disk_nearly_full(path)):
+    if _is_full(text, path):
         return f"the disk holding {path} is full; free some space and try again"
     if "readonly" in text or "read-only" in text:
         return f"{path} is read-only; check its permissions and those of its directory"
