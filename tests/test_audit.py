@@ -467,6 +467,15 @@ def test_restore_replaces_a_damaged_book_and_keeps_it_aside(cli, database, tmp_p
     assert kept and kept[0].read_bytes().startswith(b"garbage")
 
 
+def test_restore_refuses_the_database_itself(cli, database, tmp_path):
+    cli.ok("add", "Ana Alpha")
+    link = tmp_path / "same.db"
+    link.symlink_to(database)
+    for source in (database, link):
+        assert "database itself" in cli.fails("restore", source, "--yes").stderr
+    assert not list(tmp_path.glob("*before-restore*"))
+
+
 # 13. A killed backup leaves nothing that blocks the next one.
 
 

@@ -5,7 +5,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from followup_cli.errors import DamagedDatabaseError
+from followup_cli.errors import DamagedDatabaseError, InvalidInputError
 from followup_cli.store import Store, open_store
 from followup_cli.store.backup import (
     copy_database,
@@ -24,6 +24,13 @@ def backup(store: Store, target: Path | None, today: dt.date) -> Path:
     return path
 
 
+def _same_book(source: Path, database: Path) -> bool:
+    try:
+        return source.samefile(database)
+    except OSError:
+        return False
+
+
 @dataclass(frozen=True)
 class Restored:
     kept: Path  # where the book that was replaced now is
@@ -33,6 +40,8 @@ class Restored:
 def restore(database: Path, source: Path, today: dt.date) -> Restored:
     """Check the backup, keep the current book, then copy the backup in. A book too damaged
     to open is moved aside whole, and the backup becomes the book."""
+    if _same_book(source, database):
+        raise InvalidInputError(f"{source} is the database itself; name a backup of it")
     checked = open_backup_for_restore(source, SCHEMA_VERSION)
     try:
         try:
