@@ -95,3 +95,161 @@ def test_the_cli_reports_a_bad_date_in_one_line(cli):
     assert "2026-11-03" in ok
     bad_today = cli.fails("due", env={"FOLLOWUP_TODAY": "soon"})
     assert "FOLLOWUP_TODAY" in bad_today.stderr
+
+
+# The kinds of phrase the date issue listed, each with examples (today: Sunday 2026-11-22).
+# (phrase, read as in the past (--date), read as in the future (--next)); None: refused.
+KINDS = {
+    "weekday with a time": [
+        ("friday 1 pm", "2026-11-20", "2026-11-27"),
+        ("monday 4:00", "2026-11-16", "2026-11-23"),
+        ("9am on Saturday", "2026-11-21", "2026-11-28"),
+        ("tuesday 10am", "2026-11-17", "2026-11-24"),
+        ("last friday at 4:00", "2026-11-20", None),
+    ],
+    "day number alone": [
+        ("1st", "2026-11-01", "2026-12-01"),
+        ("19th", "2026-11-19", "2026-12-19"),
+        ("25th", "2026-10-25", "2026-11-25"),
+        ("the 22nd", "2026-11-22", "2026-11-22"),
+        ("31st", "2026-10-31", "2026-12-31"),
+    ],
+    "weekday against its date": [
+        ("Thu Aug 10", None, None),  # 2026-08-10 and 2027-08-10 are no Thursdays
+        ("Mon Aug 10", "2026-08-10", None),
+        ("Thursday, August 10, 2023", "2023-08-10", None),
+        ("Sun 22 Nov 2026", "2026-11-22", "2026-11-22"),
+    ],
+    "numeric without a year, or dashed": [
+        ("7/4", None, None),
+        ("12/06", None, None),
+        ("8/1", None, None),
+        ("01-02-2017", None, None),
+        ("13/06", "2026-06-13", "2027-06-13"),
+        ("25/10/75", "1975-10-25", None),
+        ("09.08.2013", "2013-08-09", None),
+        ("13/14/2026", None, None),
+    ],
+    "impossible day": [
+        ("32 Nov", None, None),
+        ("Nov 32", None, None),
+        ("40 Nov", None, None),
+        ("99 oct", None, None),
+        ("2026-02-30", None, None),
+    ],
+    "empty": [("", None, None), ("   ", None, None)],
+    "number words and relative": [
+        ("two days ago", "2026-11-20", None),
+        ("eight months ago", "2026-03-22", None),
+        ("thirty-three days from now", None, "2026-12-25"),
+        ("the day before yesterday", "2026-11-20", None),
+        ("day after tomorrow", None, "2026-11-24"),
+        ("fortnight", "2026-11-08", "2026-12-06"),
+        ("a fortnight ago", "2026-11-08", None),
+        ("3 days hence", None, "2026-11-25"),
+        ("2 days later", None, "2026-11-24"),
+        ("in three weeks time", None, "2026-12-13"),
+        ("a couple of days ago", "2026-11-20", None),
+        ("later", None, None),
+    ],
+    "time of day after a day": [
+        ("this morning", "2026-11-22", "2026-11-22"),
+        ("yesterday afternoon", "2026-11-21", None),
+        ("tomorrow at 2 PM", None, "2026-11-23"),
+        ("tonight", "2026-11-22", "2026-11-22"),
+        ("last night", "2026-11-21", None),
+        ("at noon", "2026-11-22", "2026-11-22"),
+    ],
+    "calendar words": [
+        ("end of month", "2026-10-31", "2026-11-30"),
+        ("eom", "2026-10-31", "2026-11-30"),
+        ("som", "2026-11-01", "2026-12-01"),
+        ("eow", "2026-11-22", "2026-11-22"),
+        ("sow", "2026-11-16", "2026-11-23"),
+        ("eoy", "2025-12-31", "2026-12-31"),
+        ("soy", "2026-01-01", "2027-01-01"),
+        ("next month", None, "2026-12-22"),
+        ("last month", "2026-10-22", None),
+        ("next week", None, "2026-11-29"),
+        ("this weekend", "2026-11-22", "2026-11-22"),
+        ("next weekend", None, "2026-11-28"),
+    ],
+    "forms the README listed": [
+        ("2026-11-03", "2026-11-03", None),
+        ("in 2 weeks", None, "2026-12-06"),
+        ("3 Nov 2025", "2025-11-03", None),
+        ("nov 3", "2026-11-03", "2027-11-03"),
+        ("31.12.2025", "2025-12-31", None),
+        ("3d", "2026-11-19", "2026-11-25"),
+        ("1y", "2025-11-22", "2027-11-22"),
+    ],
+}
+
+
+def _read(phrase: str, direction: str) -> str | None:
+    parse = parse_past if direction == "past" else parse_future
+    try:
+        return parse(phrase, TODAY).isoformat()
+    except InvalidInputError:
+        return None
+
+
+@pytest.mark.parametrize(
+    ("phrase", "past", "future"),
+    [
+        pytest.param(*example, id=f"{kind}: {example[0]}")
+        for kind, examples in KINDS.items()
+        for example in examples
+    ],
+)
+def test_each_kind_of_phrase_is_read_right_or_refused(phrase, past, future):
+    assert (_read(phrase, "past"), _read(phrase, "future")) == (past, future)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "order", "expected"),
+    [
+        ("3/11", "dmy", "2026-11-03"),
+        ("3/11", "mdy", "2026-03-11"),
+        ("7/4/2026", "mdy", "2026-07-04"),
+        ("01-02-2017", "dmy", "2017-02-01"),
+        ("13/06", "mdy", "2026-06-13"),
+    ],
+)
+def test_the_date_order_setting_decides_every_numeric_form(phrase, order, expected):
+    assert parse_when(phrase, TODAY, "past", order).isoformat() == expected
+
+
+def test_refusals_say_what_is_wrong():
+    for phrase, words in [
+        ("13/14/2026", "neither 13 nor 14 can be a month"),
+        ("Thu Aug 10", "is a Monday, not a Thursday"),
+        ("32 Nov", "no month has a day 32"),
+        ("nov 3 25", "four digits"),
+        ("7/4", "FOLLOWUP_DATE_ORDER"),
+        ("later", "in 3 days"),
+    ]:
+        with pytest.raises(InvalidInputError, match=words):
+            parse_when(phrase, TODAY, "past")
+
+
+def test_an_empty_when_is_refused_not_today(cli):
+    cli.ok("add", "Ana Alpha")
+    assert "empty" in cli.fails("log", "ana", "--date", "").stderr
+    assert "empty" in cli.fails("log", "ana", "--next", "").stderr
+    assert "empty" in cli.fails("refer", "ana", "Bo", "--date", "").stderr
+
+
+@pytest.mark.parametrize(
+    ("phrase", "expected"),
+    [
+        ("2026-11-03 14:05", "2026-11-03"),
+        ("2026/11/03", "2026-11-03"),
+        ("november 3rd, 2025", "2025-11-03"),
+        ("sept. 3", "2026-09-03"),
+        ("twenty one days ago", "2026-11-01"),
+        ("a week from today", None),
+    ],
+)
+def test_more_forms_in_the_past(phrase, expected):
+    assert _read(phrase, "past") == expected

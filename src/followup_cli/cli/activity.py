@@ -87,7 +87,9 @@ def due(
     Example: followup due --days 45 --limit 20 --tag vip
     """
     today = config.today()
-    as_of_date = parse_when(as_of, today, "future", config.date_order()) if as_of else None
+    as_of_date = None
+    if as_of is not None:
+        as_of_date = parse_when(as_of, today, "future", config.date_order())
     result = due_list(
         store(ctx),
         today,

@@ -46,7 +46,9 @@ def stats(
     from followup_cli.services.stats import compute_stats
 
     today = config.today()
-    day = parse_past(as_of, today, config.date_order(), "stats look back") if as_of else today
+    day = today
+    if as_of is not None:
+        day = parse_past(as_of, today, config.date_order(), "stats look back")
     figures = compute_stats(store(ctx), day, months, today)
     if output is DetailFormat.json:
         render.json_document(figures.as_json())

@@ -40,7 +40,7 @@ def record_referral(
     if email is None and values.is_email(name):
         email = name  # `refer ana bob@example.com`: the address is who is meant
     note = values.clean_text(note, "note")
-    date = parse_past(when, today, date_order) if when else today
+    date = parse_past(when, today, date_order) if when is not None else today
     with store.transaction():
         referrer = resolve_customer(store, referrer_reference)
         referred = customer_named(store, name, email)

@@ -66,8 +66,8 @@ def log_touchpoint(
     kind, note = split_kind_and_note(words, amount)
     if amount is not None and not (abs(amount) < 1e12):
         raise InvalidInputError(f"--amount {amount} is not a usable amount")
-    date = parse_past(when, today, date_order) if when else today
-    next_date = parse_future(next_when, today, date_order) if next_when else None
+    date = parse_past(when, today, date_order) if when is not None else today
+    next_date = parse_future(next_when, today, date_order) if next_when is not None else None
     with store.transaction():
         customer = resolve_customer(store, reference)
         touchpoint_id, closed = record_touchpoint(store, customer.id, date, kind, note, amount)
