@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from followup_cli.dates import parse_future, parse_past, parse_when
+from followup_cli.dates.phrases import parse_future, parse_past, parse_when
 from followup_cli.errors import InvalidInputError
 
 TODAY = dt.date(2026, 11, 22)  # a Sunday

@@ -8,7 +8,7 @@ import sqlite3
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from followup_cli.dates import parse_when
+from followup_cli.dates.phrases import parse_when
 from followup_cli.errors import InvalidInputError
 
 QUICK = settings(

@@ -10,7 +10,7 @@ import datetime as dt
 import os
 from pathlib import Path
 
-from followup_cli.dates import within_range
+from followup_cli.dates.rules import within_range
 from followup_cli.errors import InvalidInputError, UsageError
 
 DATABASE_ENV = "FOLLOWUP_DB"

@@ -8,7 +8,7 @@ import typer
 from followup_cli import config
 from followup_cli.cli.app import FormatOption, LimitOption, RawOption, TableFormat, app, emit, store
 from followup_cli.cli.customers import CustomerArgument
-from followup_cli.dates import parse_when
+from followup_cli.dates.phrases import parse_when
 from followup_cli.models import DEFAULT_CADENCE_DAYS
 from followup_cli.output import objects, render
 from followup_cli.services.due import due_list

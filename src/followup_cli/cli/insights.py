@@ -16,7 +16,7 @@ from followup_cli.cli.app import (
     emit,
     store,
 )
-from followup_cli.dates import parse_past
+from followup_cli.dates.phrases import parse_past
 from followup_cli.output import render
 
 

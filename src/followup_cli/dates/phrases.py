@@ -253,10 +253,13 @@ def _read_relative(phrase: str, today: dt.date, direction: Direction, text: str)
 
 
 def _shifted(day: dt.date, unit: str, count: int) -> dt.date:
+    """Days and weeks by the calendar's arithmetic; months and years by dateutil's, which
+    keeps the day of the month (31 January plus a month is 28 or 29 February)."""
+    days = {"d": 1, "w": 7, "f": 14}.get(unit)
+    if days:
+        return day + dt.timedelta(days=days * count)
     from dateutil.relativedelta import relativedelta
 
-    if unit == "f":
-        return day + dt.timedelta(weeks=2 * count)
     return day + relativedelta(**{_UNITS[unit]: count})
 
 

@@ -26,7 +26,7 @@ from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 
-from followup_cli.dates import is_slashed, slashed_order_hint
+from followup_cli.dates.cells import is_slashed, slashed_order_hint
 from followup_cli.errors import FollowupError, InvalidInputError
 from followup_cli.imports.columns import DATE_FIELDS, ColumnMap, detect_preamble, map_columns
 from followup_cli.imports.read_csv import load_source, open_csv

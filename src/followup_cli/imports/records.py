@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from followup_cli.dates import DateOrderUndecided, parse_file_date
+from followup_cli.dates.cells import DateOrderUndecided, parse_file_date
 from followup_cli.errors import InvalidInputError
 from followup_cli.models import IMPORTED_KIND, TOUCHPOINT_KINDS
 from followup_cli.values import (

@@ -8,7 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from followup_cli import values
-from followup_cli.dates import parse_future
+from followup_cli.dates.phrases import parse_future
 from followup_cli.errors import InvalidInputError, NotFoundError
 from followup_cli.models import TOUCHPOINT_KINDS, Customer, FollowUp
 from followup_cli.services.lookup import resolve_customer

@@ -5,7 +5,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from followup_cli import values
-from followup_cli.dates import parse_past
+from followup_cli.dates.phrases import parse_past
 from followup_cli.errors import InvalidInputError, NotFoundError
 from followup_cli.models import Referral
 from followup_cli.services.lookup import customer_named, refuse_taken_email, resolve_customer

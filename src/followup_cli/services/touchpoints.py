@@ -7,7 +7,7 @@ Logging a contact resets the customer's silence clock and closes the follow-ups 
 import datetime as dt
 
 from followup_cli import values
-from followup_cli.dates import parse_future, parse_past
+from followup_cli.dates.phrases import parse_future, parse_past
 from followup_cli.errors import InvalidInputError
 from followup_cli.models import CONTACT_KINDS, TOUCHPOINT_KINDS, FollowUp, LoggedTouchpoint
 from followup_cli.services.lookup import resolve_customer
