@@ -65,7 +65,7 @@ _MONTHS = {
     )
     for name in names
 }
-_UNITS = {"d": "days", "w": "weeks", "f": "fortnights", "m": "months", "y": "years"}
+_UNITS = {"m": "months", "y": "years"}  # by dateutil; days and weeks by timedelta
 _UNIT_WORDS = {
     **dict.fromkeys(("d", "day", "days"), "d"),
     **dict.fromkeys(("w", "wk", "wks", "week", "weeks"), "w"),
