@@ -8,7 +8,7 @@ import typer
 
 from followup_cli import config
 from followup_cli.cli.app import FormatOption, LimitOption, RawOption, TableFormat, app, emit, store
-from followup_cli.cli.customers import CustomerArgument
+from followup_cli.cli.customers import CustomerArgument, complete_customer
 from followup_cli.errors import InvalidInputError
 from followup_cli.models import DEFAULT_CADENCE_DAYS
 from followup_cli.output import objects, render, text
@@ -63,20 +63,37 @@ def agenda(
     emit(agenda_items, objects.AGENDA_COLUMNS, output, raw=raw)
 
 
+OptionalCustomer = Annotated[
+    str | None,
+    typer.Argument(
+        metavar="[CUSTOMER]",
+        help="An id, an email or a name; optional with --id.",
+        autocompletion=complete_customer,
+    ),
+]
+FollowUpId = Annotated[
+    int | None,
+    typer.Option("--id", min=1, help="The follow-up's id (see `followup agenda`)."),
+]
+
+
 @app.command()
 def done(
     ctx: typer.Context,
-    customer: CustomerArgument,
+    customer: OptionalCustomer = None,
     note: Annotated[list[str] | None, typer.Argument(metavar="[NOTE]", help="How it went.")] = None,
     log: Annotated[
         str | None, typer.Option("--log", metavar="KIND", help="Also log a touchpoint: call...")
     ] = None,
+    follow_up_id: FollowUpId = None,
 ) -> None:
     """Close the customer's oldest open follow-up (and log the contact with --log).
 
     Example: followup done ana "sent the price list" --log email
     """
-    result = follow_ups.done(store(ctx), customer, " ".join(note or ()), config.today(), log)
+    result = follow_ups.done(
+        store(ctx), customer, " ".join(note or ()), config.today(), log, follow_up_id
+    )
     message = f"Done: follow-up with {result.follow_up.customer_name} due {result.follow_up.due_on}"
     if result.logged_kind:
         message += f"; logged {result.logged_kind}"
@@ -84,17 +101,40 @@ def done(
 
 
 @app.command()
-def snooze(ctx: typer.Context, customer: CustomerArgument, when: WhenArgument) -> None:
+def snooze(
+    ctx: typer.Context,
+    customer: OptionalCustomer = None,
+    when: Annotated[
+        str | None, typer.Argument(metavar="WHEN", help="A date: friday, in 2 weeks, 2w...")
+    ] = None,
+    follow_up_id: FollowUpId = None,
+) -> None:
     """Move the customer's oldest open follow-up to another day.
 
-    Example: followup snooze ana "in 3 days"
+    Example: followup snooze ana "in 3 days"   (or: followup snooze --id 12 friday)
     """
+    if when is None and follow_up_id is not None:
+        customer, when = None, customer  # `snooze --id 12 friday`
+    if when is None:
+        raise InvalidInputError("say when: followup snooze CUSTOMER WHEN")
     before, after = follow_ups.snooze(
-        store(ctx), customer, when, config.today(), config.date_order()
+        store(ctx), customer, when, config.today(), config.date_order(), follow_up_id
     )
     render.line(
         f"Moved follow-up with {after.customer_name} from {before.due_on} to {after.due_on}"
     )
+
+
+@app.command()
+def cancel(
+    ctx: typer.Context, customer: OptionalCustomer = None, follow_up_id: FollowUpId = None
+) -> None:
+    """Close a follow-up without logging a contact (promised twice, or no longer needed).
+
+    Example: followup cancel ana   (or: followup cancel --id 12)
+    """
+    cancelled = follow_ups.cancel(store(ctx), customer, config.today(), follow_up_id)
+    render.line(f"Cancelled the follow-up with {cancelled.customer_name} due {cancelled.due_on}")
 
 
 @app.command()

@@ -131,7 +131,7 @@ def _import(store, kind, source, data, options, today, survey, fresh_book, progr
         return report
 
     try:
-        with store.transaction():
+        with store.transaction(f"import {kind} from {source}"):
             if fresh_book and not survey.emails_repeat:
                 try:
                     with store.savepoint():
@@ -142,6 +142,9 @@ def _import(store, kind, source, data, options, today, survey, fresh_book, progr
                 report = read(defer_unique_email=False)
             report.problems.sort()
             report.warnings.sort()
+            store.describe_change(
+                f"import {kind} from {source}: {report.created} created, {report.updated} updated"
+            )
             if report.problems and not options.skip_invalid and not options.dry_run:
                 raise ImportRefused(report)
             if options.dry_run:

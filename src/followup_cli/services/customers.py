@@ -29,7 +29,7 @@ ADDABLE_STATUSES = ("customer", "prospect")  # a customer is marked lost later, 
 def add_customer(store: Store, new: NewCustomer, today: dt.date) -> Customer:
     fields = {key: BY_KEY[key].clean(getattr(new, key)) for key in FILE_KEYS if key != "status"}
     fields["status"] = values.clean_status(new.status, ADDABLE_STATUSES)
-    with store.transaction():
+    with store.transaction(f"add {fields['name']}"):
         refuse_taken_email(store, fields["email"])
         customer_id = store.insert_customer(created_on=today, **fields)
     return store.customer_by_id(customer_id)
@@ -56,8 +56,9 @@ _REPLACED = ("name", "email", "phone", "company", "notes", "cadence_days", "stat
 def edit_customer(
     store: Store, reference: str, changes: CustomerChanges, today: dt.date
 ) -> Customer:
-    with store.transaction():
+    with store.transaction("edit"):
         customer = resolve_customer(store, reference)
+        store.describe_change(f"edit {customer.name}")
         updates: dict = {}
         for key in _REPLACED:
             value = getattr(changes, key)
@@ -78,8 +79,9 @@ def edit_customer(
 
 
 def delete_customer(store: Store, reference: str) -> Customer:
-    with store.transaction():
+    with store.transaction("delete"):
         customer = resolve_customer(store, reference)
+        store.describe_change(f"delete {customer.name} with their history")
         store.delete_customer(customer.id)
     return customer
 

@@ -41,8 +41,9 @@ def record_referral(
         email = name  # `refer ana bob@example.com`: the address is who is meant
     note = values.clean_text(note, "note")
     date = parse_past(when, today, date_order) if when is not None else today
-    with store.transaction():
+    with store.transaction("refer"):
         referrer = resolve_customer(store, referrer_reference)
+        store.describe_change(f"{referrer.name} referred {name}")
         referred = customer_named(store, name, email)
         is_new = referred is None
         if referred is None:
@@ -82,8 +83,9 @@ def thank(
     store: Store, referrer_reference: str, referred_reference: str | None, today: dt.date
 ) -> list[Referral]:
     """Mark the referrer's unthanked referrals (or only the one of REFERRED) as thanked."""
-    with store.transaction():
+    with store.transaction("thank"):
         referrer = resolve_customer(store, referrer_reference)
+        store.describe_change(f"thank {referrer.name}")
         pending = store.unthanked_referrals_of(referrer.id)
         if referred_reference:
             referred = resolve_customer(store, referred_reference)

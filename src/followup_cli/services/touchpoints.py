@@ -68,8 +68,9 @@ def log_touchpoint(
         raise InvalidInputError(f"--amount {amount} is not a usable amount")
     date = parse_past(when, today, date_order) if when is not None else today
     next_date = parse_future(next_when, today, date_order) if next_when is not None else None
-    with store.transaction():
+    with store.transaction("log"):
         customer = resolve_customer(store, reference)
+        store.describe_change(f"log {kind} with {customer.name} on {date.isoformat()}")
         touchpoint_id, closed = record_touchpoint(store, customer.id, date, kind, note, amount)
         next_follow_up = None
         if next_date:

@@ -22,6 +22,7 @@ from followup_cli.store.customers import CustomerQueries, TagCadenceQueries
 from followup_cli.store.exports import ExportQueries
 from followup_cli.store.imports import ImportQueries
 from followup_cli.store.insights import InsightQueries
+from followup_cli.store.journal import JournalQueries
 from followup_cli.store.migrations import ensure_current
 from followup_cli.store.referrals import ReferralQueries
 
@@ -34,6 +35,7 @@ class Store(
     ImportQueries,
     ExportQueries,
     InsightQueries,
+    JournalQueries,
 ):
     def __init__(self, connection: sqlite3.Connection, path: Path, read_only: str | None = None):
         self.connection = connection
@@ -41,20 +43,29 @@ class Store(
         self.read_only = read_only  # why this store cannot write, when it cannot
 
     @contextmanager
-    def transaction(self) -> Iterator[None]:
+    def transaction(self, change: str | None = None) -> Iterator[None]:
         """All or nothing: the write lock is taken first, and any exception rolls back (where
         SQLite has not rolled back already, as it does when the disk is full). Ctrl-C is
         held off while COMMIT runs, so that an interrupt is always either before the commit
-        (nothing was changed) or after it (changes_saved() says so)."""
+        (nothing was changed) or after it (changes_saved() says so).
+
+        `change` names it in the undo journal (store/journal.py); a transaction without one
+        (undo itself) is not journaled."""
         if self.read_only:
             raise DatabaseError(self.read_only)
         self.connection.execute("BEGIN IMMEDIATE")
         try:
+            if change:
+                self.begin_change(change)
             yield
+            changed = self.end_change() if change else True
         except BaseException:
             if self.connection.in_transaction:
                 self.connection.execute("ROLLBACK")
             raise
+        if not changed:
+            self.connection.execute("ROLLBACK")
+            return
         with saving():
             self.connection.execute("COMMIT")
 

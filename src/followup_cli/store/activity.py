@@ -95,13 +95,13 @@ class ActivityQueries:
         )
         return cursor.lastrowid
 
-    def follow_up_by_id(self, follow_up_id: int) -> FollowUp:
+    def follow_up_by_id(self, follow_up_id: int) -> FollowUp | None:
         row = self.connection.execute(
             f"SELECT {FOLLOW_UP_COLUMNS} FROM followups f JOIN customers c "
             "ON c.id = f.customer_id WHERE f.id = ?",
             (follow_up_id,),
         ).fetchone()
-        return follow_up_from_row(row)
+        return follow_up_from_row(row) if row else None
 
     def open_follow_ups_of(self, customer_id: int) -> list[FollowUp]:
         rows = self.connection.execute(

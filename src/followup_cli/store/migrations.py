@@ -11,6 +11,7 @@ from pathlib import Path
 
 from followup_cli.errors import DatabaseError
 from followup_cli.store.connection import make_private
+from followup_cli.store.journal import create_journal
 
 
 def _create_core_tables(db) -> None:
@@ -121,7 +122,7 @@ def _add_name_keys(db) -> None:
     db.execute("CREATE INDEX customers_name_key ON customers(name_key)")
 
 
-MIGRATIONS: list[Callable] = [_create_core_tables, _add_name_keys]
+MIGRATIONS: list[Callable] = [_create_core_tables, _add_name_keys, create_journal]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
