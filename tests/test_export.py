@@ -26,8 +26,8 @@ def build_book(cli):
         '=HYPERLINK("http://evil")',
     )
     cli.ok("add", 'Bruno, Beta "B"', "--company", "@Tools\nGmbH", "--status", "prospect")
-    cli.ok("add", "--email", "dash@example.com", "--", "-Dash Customer")
-    cli.ok("log", "ana", "sale", "order\nsecond line", "--amount", "-12.5", "--date", "2026-10-01")
+    cli.ok("add", "--email", "dash@example.com", "--phone=-12.5", "--", "-Dash Customer")
+    cli.ok("log", "ana", "sale", "order\nsecond line", "--amount", "12.5", "--date", "2026-10-01")
     cli.ok("log", "ana", "meeting", "+1 lunch", "--date", "2026-11-01", "--next", "2026-12-01")
     cli.ok("log", "bruno", "note", "likes tea")
     cli.ok("refer", "ana", 'Bruno, Beta "B"', "--note", "expo", "--date", "2026-11-02")
@@ -60,8 +60,7 @@ def test_formula_cells_are_neutralised_unless_raw(cli):
     assert ana["notes"] == '\'=HYPERLINK("http://evil")'
     assert ana["phone"] == "'+49 30 123"
     assert rows[2]["name"] == "'-Dash Customer"
-    touchpoints = list(csv.DictReader(io.StringIO(exported(cli, "touchpoints"))))
-    assert [t["amount"] for t in touchpoints if t["kind"] == "sale"] == ["-12.5"]
+    assert rows[2]["phone"] == "-12.5"  # a plain number is no formula
     raw = list(csv.DictReader(io.StringIO(exported(cli, "customers", "--raw"))))
     assert raw[0]["notes"] == '=HYPERLINK("http://evil")' and raw[1]["company"] == "@Tools\nGmbH"
 

@@ -39,6 +39,8 @@ def test_done_closes_the_oldest_and_can_log(cli):
     shown = json.loads(cli.ok("show", "ana", "--format", "json"))
     assert [f["due_on"] for f in shown["open_follow_ups"]] == ["2026-11-30"]
     assert shown["touchpoints"][0] == {
+        "id": 1,
+        "customer_id": 1,
         "date": "2026-11-22",
         "kind": "email",
         "note": "sent it",

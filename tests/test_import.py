@@ -35,7 +35,14 @@ def test_our_format_imports_and_last_contact_makes_due_right(cli, tmp_path):
     ana = json.loads(cli.ok("show", "ana", "--format", "json"))
     assert ana["tags"] == ["vip", "north"] and ana["cadence_days"] == 14
     assert ana["touchpoints"] == [
-        {"date": "2026-10-01", "kind": "imported", "note": None, "amount": None}
+        {
+            "id": 1,
+            "customer_id": 1,
+            "date": "2026-10-01",
+            "kind": "imported",
+            "note": None,
+            "amount": None,
+        }
     ]
     due = json.loads(cli.ok("due", "--format", "json"))
     assert [row["name"] for row in due] == ["Ana Alpha"]

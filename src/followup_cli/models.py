@@ -77,6 +77,7 @@ class LoggedTouchpoint:
     touchpoint: Touchpoint
     next_follow_up: FollowUp | None
     closed_follow_ups: tuple[FollowUp, ...] = ()
+    repeated: bool = False  # the same kind was logged for them on that date already
 
 
 @dataclass(frozen=True)

@@ -89,6 +89,24 @@ def clean_tags(cells: list[str] | tuple[str, ...] | None) -> tuple[str, ...]:
     return split_tags([clean_text(cell, "tag") or "" for cell in cells or ()])
 
 
+MAX_AMOUNT = 1e12
+
+
+def clean_amount(value: float | str | None) -> float | None:
+    """A sale's amount: a positive number (a refund is no sale); out of range is a usage
+    error, as every number outside its range is."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        try:
+            value = float(value.replace(",", ""))
+        except ValueError:
+            raise InvalidInputError(f"amount {value!r} is not a number") from None
+    if not 0 < value < MAX_AMOUNT:
+        raise OutOfRangeError(f"an amount of {value:g} is out of range; a sale is more than 0")
+    return value
+
+
 def clean_cadence(value: int | str | None) -> int | None:
     """Days between contacts, 1 to 3650; None (or the words "default", "none", or nothing)
     falls back to the tag cadences and `due --days`."""

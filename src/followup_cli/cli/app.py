@@ -21,6 +21,7 @@ from followup_cli.errors import (
     EXIT_USER_ERROR,
     FollowupError,
     Interrupted,
+    InvalidInputError,
 )
 from followup_cli.output import render
 
@@ -207,6 +208,15 @@ FormatOption = Annotated[
     TableFormat, typer.Option("--format", "-f", help="table (on a terminal), json or csv.")
 ]
 DetailFormatOption = Annotated[DetailFormat, typer.Option("--format", "-f", help="table or json.")]
+
+
+def confirm(question: str) -> None:
+    """Ask at a terminal; refuse elsewhere (a script must say --yes); stop unless yes."""
+    if not sys.stdin.isatty():
+        raise InvalidInputError("this needs --yes when not run at a terminal")
+    if not typer.confirm(render.neutralise(question), default=False):
+        render.error("nothing changed")
+        raise typer.Exit(1)
 
 
 MAX_LIMIT = 1_000_000

@@ -1,13 +1,12 @@
 """backup and restore: a consistent copy of the database, and putting one back."""
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from followup_cli import config
-from followup_cli.cli.app import app, state, store
+from followup_cli.cli.app import app, confirm, state, store
 from followup_cli.errors import InvalidInputError
 from followup_cli.output import render
 from followup_cli.services import backup as service
@@ -41,13 +40,7 @@ def restore(
     if not path.is_file():
         raise InvalidInputError(f"{path} is not a file; nothing was restored")
     if not yes:
-        if not sys.stdin.isatty():
-            raise InvalidInputError("restoring needs --yes when not run at a terminal")
-        if not typer.confirm(
-            render.neutralise(f"Replace the database with {path}?"), default=False
-        ):
-            render.error("nothing restored")
-            raise typer.Exit(1)
+        confirm(f"Replace the database with {path}?")
     restored = service.restore(state(ctx).database_path, path, config.today())
     was = "the damaged database" if restored.damaged else "the previous database"
     render.line(f"Restored {path}; {was} is kept as {restored.kept}")

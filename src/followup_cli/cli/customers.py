@@ -13,11 +13,12 @@ from followup_cli.cli.app import (
     RawOption,
     TableFormat,
     app,
+    confirm,
     emit,
     store,
 )
 from followup_cli.customer_fields import FILE_KEYS
-from followup_cli.errors import FollowupError, InvalidInputError
+from followup_cli.errors import FollowupError
 from followup_cli.output import objects, render
 from followup_cli.services import customers as service
 from followup_cli.services.lookup import resolve_customer
@@ -197,12 +198,6 @@ def delete(
     """
     target = resolve_customer(store(ctx), customer)
     if not yes:
-        if not sys.stdin.isatty():
-            raise InvalidInputError("deleting needs --yes when not run at a terminal")
-        label = f"{target.name} (#{target.id})"
-        question = render.neutralise(f"Delete {label} and all their history?")
-        if not typer.confirm(question, default=False):
-            render.error("nothing deleted")
-            raise typer.Exit(1)
+        confirm(f"Delete {target.name} (#{target.id}) and all their history?")
     deleted = service.delete_customer(store(ctx), str(target.id))
     render.line(f"Deleted {deleted.name} (#{deleted.id})")

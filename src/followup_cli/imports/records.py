@@ -16,6 +16,7 @@ from followup_cli.dates.cells import DateOrderUndecided, parse_file_date
 from followup_cli.errors import InvalidInputError
 from followup_cli.models import IMPORTED_KIND, TOUCHPOINT_KINDS
 from followup_cli.values import (
+    clean_amount,
     clean_cadence,
     clean_status,
     is_email,
@@ -193,14 +194,7 @@ def touchpoint_record(
     kind = (first("kind") or "call").lower()
     if kind not in TOUCHPOINT_KINDS and kind != IMPORTED_KIND:
         raise RowRejected(f"unknown kind {kind!r}; use one of {', '.join(TOUCHPOINT_KINDS)}")
-    amount = None
-    if first("amount"):
-        try:
-            amount = float(first("amount").replace(",", ""))
-        except ValueError:
-            raise RowRejected(f"amount {first('amount')!r} is not a number") from None
-        if not abs(amount) < 1e12:
-            raise RowRejected(f"amount {first('amount')!r} is not a usable number")
+    amount = _checked(clean_amount, first("amount")) if first("amount") else None
     return TouchpointRecord(customer, email, date, kind, first("note"), amount, warnings)
 
 

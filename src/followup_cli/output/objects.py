@@ -23,6 +23,7 @@ DUE_COLUMNS = [
 DUE_TERMINAL_COLUMNS = ["id", "name", "email", "phone", "last_contact", "reason"]
 REFERRAL_COLUMNS = ["referrer", "referrer_email", "referred", "referred_email", "date", "note"]
 TOUCHPOINT_COLUMNS = ["date", "kind", "note", "amount"]
+TOUCHPOINT_LIST_COLUMNS = ["id", "date", "name", "kind", "note", "amount"]
 FOLLOW_UP_COLUMNS = ["due_on", "customer", "note"]
 
 
@@ -72,6 +73,8 @@ def referral_object(referral: Referral) -> dict:
 
 def touchpoint_object(touchpoint: Touchpoint) -> dict:
     return {
+        "id": touchpoint.id,
+        "customer_id": touchpoint.customer_id,
         "date": iso(touchpoint.date),
         "kind": touchpoint.kind,
         "note": touchpoint.note,

@@ -5,12 +5,20 @@ Logging a contact resets the customer's silence clock and closes the follow-ups 
 """
 
 import datetime as dt
+from dataclasses import dataclass
 
 from followup_cli import values
 from followup_cli.dates.phrases import parse_future, parse_past
-from followup_cli.errors import InvalidInputError
-from followup_cli.models import CONTACT_KINDS, TOUCHPOINT_KINDS, FollowUp, LoggedTouchpoint
-from followup_cli.services.lookup import resolve_customer
+from followup_cli.errors import InvalidInputError, NotFoundError
+from followup_cli.models import (
+    CONTACT_KINDS,
+    IMPORTED_KIND,
+    TOUCHPOINT_KINDS,
+    FollowUp,
+    LoggedTouchpoint,
+    Touchpoint,
+)
+from followup_cli.services.lookup import MAX_ID, resolve_customer
 from followup_cli.store import Store
 
 DEFAULT_KIND = "call"
@@ -64,13 +72,13 @@ def log_touchpoint(
     date_order: str | None = None,
 ) -> LoggedTouchpoint:
     kind, note = split_kind_and_note(words, amount)
-    if amount is not None and not (abs(amount) < 1e12):
-        raise InvalidInputError(f"--amount {amount} is not a usable amount")
+    amount = values.clean_amount(amount)
     date = parse_past(when, today, date_order) if when is not None else today
     next_date = parse_future(next_when, today, date_order) if next_when is not None else None
     with store.transaction("log"):
         customer = resolve_customer(store, reference)
         store.describe_change(f"log {kind} with {customer.name} on {date.isoformat()}")
+        repeated = store.same_touchpoint_that_day(customer.id, date, kind)
         touchpoint_id, closed = record_touchpoint(store, customer.id, date, kind, note, amount)
         next_follow_up = None
         if next_date:
@@ -82,4 +90,94 @@ def log_touchpoint(
         touchpoint=touchpoint,
         next_follow_up=next_follow_up,
         closed_follow_ups=tuple(closed),
+        repeated=repeated,
     )
+
+
+def list_touchpoints(
+    store: Store,
+    reference: str | None,
+    kind: str | None,
+    since: str | None,
+    limit: int,
+    today: dt.date,
+    date_order: str | None = None,
+) -> list[tuple[Touchpoint, str]]:
+    """Newest first, each with its customer's name."""
+    customer_id = resolve_customer(store, reference).id if reference is not None else None
+    since_day = parse_past(since, today, date_order, "list what has happened") if since else None
+    return store.touchpoints_where(customer_id, _kind(kind) if kind else None, since_day, limit)
+
+
+def _kind(text: str) -> str:
+    kind = text.strip().lower()
+    if kind not in TOUCHPOINT_KINDS and kind != IMPORTED_KIND:
+        raise InvalidInputError(f"unknown kind {text!r}; use one of {', '.join(TOUCHPOINT_KINDS)}")
+    return kind
+
+
+@dataclass(frozen=True)
+class TouchpointChanges:
+    """What `edit-touchpoint` was asked to change; None leaves a field as it is."""
+
+    date: str | None = None
+    kind: str | None = None
+    note: str | None = None
+    amount: float | None = None
+    customer: str | None = None
+
+
+def edit_touchpoint(
+    store: Store,
+    touchpoint_id: int,
+    changes: TouchpointChanges,
+    today: dt.date,
+    date_order: str | None = None,
+) -> Touchpoint:
+    """The customer's summaries (last contact, its kind, sales total) follow, for the old
+    and the new customer alike."""
+    updates: dict = {}
+    if changes.date is not None:
+        updates["date"] = parse_past(changes.date, today, date_order).isoformat()
+    if changes.kind is not None:
+        updates["kind"] = _kind(changes.kind)
+    if changes.note is not None:
+        updates["note"] = values.clean_text(changes.note, "note")
+    if changes.amount is not None:
+        updates["amount"] = values.clean_amount(changes.amount)
+    with store.transaction("edit touchpoint"):
+        before = _touchpoint(store, touchpoint_id)
+        if changes.customer is not None:
+            updates["customer_id"] = resolve_customer(store, changes.customer).id
+        if not updates:
+            raise InvalidInputError("nothing to change; give at least one option, see --help")
+        kind = updates.get("kind", before.kind)
+        if kind == "sale" and updates.get("amount", before.amount) is None:
+            raise InvalidInputError("a sale needs an amount; give --amount")
+        if kind != "sale" and updates.get("amount", before.amount) is not None:
+            updates["amount"] = None  # only a sale carries an amount
+        name = store.customer_by_id(before.customer_id).name
+        store.describe_change(f"edit touchpoint {touchpoint_id} ({before.kind} with {name})")
+        store.update_touchpoint(touchpoint_id, updates)
+        store.refresh_contact_summary({before.customer_id, updates.get("customer_id", 0)} - {0})
+    return store.touchpoint_by_id(touchpoint_id)
+
+
+def delete_touchpoint(store: Store, touchpoint_id: int) -> tuple[Touchpoint, str]:
+    with store.transaction("delete touchpoint"):
+        touchpoint = _touchpoint(store, touchpoint_id)
+        name = store.customer_by_id(touchpoint.customer_id).name
+        store.describe_change(
+            f"delete touchpoint {touchpoint_id} ({touchpoint.kind} with {name} on "
+            f"{touchpoint.date.isoformat()})"
+        )
+        store.delete_touchpoint(touchpoint_id)
+        store.refresh_contact_summary([touchpoint.customer_id])
+    return touchpoint, name
+
+
+def _touchpoint(store: Store, touchpoint_id: int) -> Touchpoint:
+    found = store.touchpoint_by_id(touchpoint_id) if touchpoint_id <= MAX_ID else None
+    if found is None:
+        raise NotFoundError(f"no touchpoint has id {touchpoint_id}; see `followup touchpoints`")
+    return found

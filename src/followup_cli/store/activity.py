@@ -78,6 +78,56 @@ class ActivityQueries:
             ((customer_id,) for customer_id in customer_ids),
         )
 
+    def touchpoint_by_id(self, touchpoint_id: int) -> Touchpoint | None:
+        row = self.connection.execute(
+            "SELECT id, customer_id, date, kind, note, amount FROM touchpoints WHERE id = ?",
+            (touchpoint_id,),
+        ).fetchone()
+        return touchpoint_from_row(row) if row else None
+
+    def touchpoints_where(
+        self,
+        customer_id: int | None,
+        kind: str | None,
+        since: dt.date | None,
+        limit: int,
+    ) -> list[tuple[Touchpoint, str]]:
+        """Newest first, each with its customer's name; `limit` 0 is all."""
+        conditions, parameters = [], []
+        for condition, value in (
+            ("t.customer_id = ?", customer_id),
+            ("t.kind = ?", kind),
+            ("t.date >= ?", since.isoformat() if since else None),
+        ):
+            if value is not None:
+                conditions.append(condition)
+                parameters.append(value)
+        where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
+        rows = self.connection.execute(
+            "SELECT t.id, t.customer_id, t.date, t.kind, t.note, t.amount, c.name "
+            f"FROM touchpoints t JOIN customers c ON c.id = t.customer_id {where} "
+            "ORDER BY t.date DESC, t.id DESC LIMIT ?",
+            (*parameters, limit or -1),
+        )
+        return [(touchpoint_from_row(row[:-1]), row[-1]) for row in rows]
+
+    def update_touchpoint(self, touchpoint_id: int, changes: dict) -> None:
+        assignments = ", ".join(f"{column} = ?" for column in changes)
+        self.connection.execute(
+            f"UPDATE touchpoints SET {assignments} WHERE id = ?",
+            (*changes.values(), touchpoint_id),
+        )
+
+    def delete_touchpoint(self, touchpoint_id: int) -> None:
+        self.connection.execute("DELETE FROM touchpoints WHERE id = ?", (touchpoint_id,))
+
+    def same_touchpoint_that_day(self, customer_id: int, date: dt.date, kind: str) -> bool:
+        row = self.connection.execute(
+            "SELECT 1 FROM touchpoints WHERE customer_id = ? AND date = ? AND kind = ? LIMIT 1",
+            (customer_id, date.isoformat(), kind),
+        ).fetchone()
+        return row is not None
+
     def touchpoints_of(self, customer_id: int) -> list[Touchpoint]:
         rows = self.connection.execute(
             "SELECT id, customer_id, date, kind, note, amount FROM touchpoints "
