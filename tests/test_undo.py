@@ -1,0 +1,179 @@
+"""Every mistake can be undone: each write command, then `undo`, leaves the book as it was."""
+
+import json
+import sqlite3
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+USER_TABLES = ("customers", "touchpoints", "followups", "referrals", "tag_cadences")
+
+
+def dump(database: Path) -> dict:
+    """The user's tables, every row and column, rowids included."""
+    with sqlite3.connect(database) as connection:
+        return {
+            table: connection.execute(f"SELECT rowid, * FROM {table} ORDER BY rowid").fetchall()
+            for table in USER_TABLES
+        }
+
+
+@pytest.fixture
+def book(cli, tmp_path):
+    cli.ok("add", "Ana Alpha", "--email", "ana@alpha.example", "--tag", "vip", "--cadence", "14")
+    cli.ok("add", "Bruno Beta", "--email", "bruno@beta.example")
+    cli.ok("add", "Carla Cruz")
+    cli.ok("log", "ana", "sale", "--amount", "1200", "--date", "2026-09-02")
+    cli.ok("log", "ana", "call", "asked about the menu", "--date", "2026-11-03", "--next", "2w")
+    cli.ok("schedule", "bruno", "2026-11-30", "catalogue")
+    cli.ok("refer", "ana", "Gus Green", "--email", "gus@green.example")
+    cli.ok("cadence", "vip", "21")
+    (tmp_path / "more.csv").write_text(
+        "name,email,last contact\nDora Dent,dora@dent.example,2026-10-01\n"
+        "Bruno Beta,BRUNO@beta.example,2026-11-10\n",
+        encoding="utf-8",
+    )
+    return tmp_path
+
+
+WRITES = [
+    ["add", "Eve Echo", "--email", "eve@echo.example"],
+    ["edit", "ana", "--add-tag", "golf", "--status", "lost", "--email", "ana@new.example"],
+    ["delete", "ana", "--yes"],
+    ["log", "ana", "meeting", "lunch", "--date", "2026-11-20", "--next", "friday"],
+    ["log", "bruno", "sale", "--amount", "300"],
+    ["schedule", "carla", "next friday", "call back"],
+    ["done", "ana", "--log", "email"],
+    ["snooze", "bruno", "in 3 days"],
+    ["cancel", "bruno"],
+    ["refer", "bruno", "Carla Cruz"],
+    ["thank", "ana"],
+    ["cadence", "vip", "7"],
+    ["cadence", "vip", "--clear"],
+    ["import", "customers", "{dir}/more.csv"],
+    ["edit-touchpoint", "2", "--customer", "bruno", "--date", "2026-11-21"],
+    ["delete-touchpoint", "1", "--yes"],
+]
+
+
+@pytest.mark.parametrize("command", WRITES, ids=lambda command: " ".join(command[:2]))
+def test_each_write_then_undo_leaves_the_book_as_it_was(cli, database, book, command):
+    before = dump(database)
+    cli.ok(*[part.replace("{dir}", str(book)) for part in command])
+    assert dump(database) != before
+    out = cli.ok("undo")
+    assert out.startswith("Undid: ")
+    assert dump(database) == before
+
+
+def test_undo_steps_back_and_lists_what_it_can_undo(cli, database, book):
+    start = dump(database)
+    cli.ok("log", "carla", "call")
+    cli.ok("edit", "carla", "--phone", "+1 555")
+    listed = json.loads(cli.ok("undo", "--list", "--format", "json"))
+    assert [c["change"] for c in listed[:2]] == [
+        "edit Carla Cruz",
+        "log call with Carla Cruz on 2026-11-22",
+    ]
+    assert "edit Carla Cruz" in cli.ok("undo")
+    assert "log call with Carla Cruz" in cli.ok("undo")
+    assert dump(database) == start
+
+
+def test_nothing_to_undo_is_one_line(cli):
+    result = cli.fails("undo")
+    assert "nothing to undo" in result.stderr
+
+
+def test_undo_after_a_restart(followup_executable, tmp_path):
+    env = {
+        "FOLLOWUP_DB": str(tmp_path / "f.db"),
+        "FOLLOWUP_TODAY": "2026-11-22",
+        "PATH": "/usr/bin:/bin",
+    }
+    subprocess.run([followup_executable, "add", "Ana"], env=env, check=True)
+    before = dump(tmp_path / "f.db")
+    subprocess.run([followup_executable, "log", "ana", "call"], env=env, check=True)
+    undone = subprocess.run(
+        [followup_executable, "undo"], env=env, check=True, capture_output=True, text=True
+    )
+    assert undone.stdout.startswith("Undid: log call with Ana")
+    assert dump(tmp_path / "f.db") == before
+
+
+def test_a_100k_row_import_is_one_change_undone_fast(cli, database, tmp_path, followup_executable):
+    cli.ok("add", "Ana Alpha", "--email", "ana@alpha.example")
+    before = dump(database)
+    rows = tmp_path / "rows.csv"
+    with rows.open("w", encoding="utf-8") as handle:
+        handle.write("name,email\nAna Alpha,ANA@alpha.example\n")
+        handle.writelines(f"Person {n},p{n}@x.example\n" for n in range(100_000))
+    env = {"FOLLOWUP_DB": str(database), "FOLLOWUP_TODAY": "2026-11-22", "PATH": "/usr/bin:/bin"}
+    subprocess.run([followup_executable, "import", "customers", rows], env=env, check=True)
+    started = time.perf_counter()
+    subprocess.run([followup_executable, "undo"], env=env, check=True, capture_output=True)
+    elapsed = time.perf_counter() - started
+    assert dump(database) == before
+    assert elapsed < 10  # generous for a slow machine; `make bench` has the real figure
+
+
+@pytest.mark.parametrize("summary", ["last_contact", "last_contact_kind", "sales_total"])
+def test_editing_and_deleting_touchpoints_recompute_the_summaries(cli, summary):
+    cli.ok("add", "Ana Alpha")
+    cli.ok("add", "Bruno Beta")
+    cli.ok("log", "ana", "sale", "--amount", "500", "--date", "2026-11-01")
+    cli.ok("log", "ana", "email", "--date", "2026-11-10")
+
+    def of(name: str):
+        return json.loads(cli.ok("show", name, "--format", "json"))[summary]
+
+    expected_before = {
+        "last_contact": "2026-11-10",
+        "last_contact_kind": "email",
+        "sales_total": 500,
+    }
+    assert of("ana") == expected_before[summary]
+    cli.ok("edit-touchpoint", "2", "--customer", "bruno")  # the email moves to Bruno
+    after_move = {
+        "last_contact": ("2026-11-01", "2026-11-10"),
+        "last_contact_kind": ("sale", "email"),
+        "sales_total": (500, 0),
+    }
+    assert (of("ana"), of("bruno")) == after_move[summary]
+    cli.ok("delete-touchpoint", "1", "--yes")  # Ana's sale goes
+    after_delete = {"last_contact": None, "last_contact_kind": None, "sales_total": 0}
+    assert of("ana") == after_delete[summary]
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        (["log", "ana", "sale", "--amount", "-200"], 2),
+        (["log", "ana", "sale", "--amount", "0"], 2),
+        (["edit-touchpoint", "99"], 1),
+        (["edit-touchpoint", "1", "--amount", "-5"], 2),
+        (["delete-touchpoint", "99", "--yes"], 1),
+        (["delete-touchpoint", "1"], 1),
+        (["done", "--id", "99"], 1),
+        (["cancel", "carla"], 1),
+        (["snooze", "bruno", "--id", "1", "friday"], 1),
+    ],
+)
+def test_refusals_leave_the_book_unchanged(cli, database, book, args, code):
+    before = dump(database)
+    cli.fails(*args, code=code)
+    assert dump(database) == before
+
+
+def test_done_snooze_and_cancel_take_a_promise_id(cli, database, book):
+    agenda = json.loads(cli.ok("agenda", "--days", "30", "--format", "json"))
+    ids = {item["customer"]: item["id"] for item in agenda}
+    assert "Cancelled the follow-up with Bruno Beta" in cli.ok(
+        "cancel", "--id", str(ids["Bruno Beta"])
+    )
+    assert "Moved follow-up with Ana Alpha" in cli.ok(
+        "snooze", "--id", str(ids["Ana Alpha"]), "friday"
+    )
+    assert "Done: follow-up with Ana Alpha" in cli.ok("done", "ana", "--id", str(ids["Ana Alpha"]))
