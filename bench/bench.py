@@ -19,6 +19,7 @@ import sys
 import time
 from pathlib import Path
 
+from followup_cli.store import open_store
 from followup_cli.values import name_key  # the store keeps it beside each name
 
 HERE = Path(__file__).resolve().parent
@@ -36,7 +37,7 @@ def build_database(path: Path, customers: int, touchpoints: int, follow_ups: int
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(".partial")
     partial.unlink(missing_ok=True)
-    subprocess.run([FOLLOWUP, "--db", str(partial), "list"], check=True, capture_output=True)
+    open_store(partial).close()  # an empty book at the current schema
     rng = random.Random(20261124)
     connection = sqlite3.connect(partial)
     connection.execute("PRAGMA synchronous = OFF")
@@ -171,9 +172,7 @@ def bench_import(env: dict, runs: int, with_million: bool) -> None:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{target}{suffix}").unlink(missing_ok=True)
         if create:  # an empty book, as `followup` leaves it after its first command
-            subprocess.run(
-                [FOLLOWUP, "--db", str(target), "list"], check=True, env=env, capture_output=True
-            )
+            open_store(target).close()
 
     utils = OUT / "sqlite-utils.db"
     sqlite_utils = str(Path(sys.executable).with_name("sqlite-utils"))

@@ -177,3 +177,33 @@ def test_done_snooze_and_cancel_take_a_promise_id(cli, database, book):
         "snooze", "--id", str(ids["Ana Alpha"]), "friday"
     )
     assert "Done: follow-up with Ana Alpha" in cli.ok("done", "ana", "--id", str(ids["Ana Alpha"]))
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["remind"],
+        ["due"],
+        ["list"],
+        ["show", "1"],
+        ["agenda"],
+        ["touchpoints"],
+        ["stats"],
+        ["pitch"],
+        ["export", "customers"],
+        ["referrals"],
+        ["undo", "--list"],
+    ],
+)
+def test_a_command_that_only_reads_refuses_a_missing_book(followup_executable, tmp_path, command):
+    """Under cron's bare environment: a mistyped path must produce mail, not silence."""
+    missing = tmp_path / "typo" / "followup.db"
+    (tmp_path / "typo").mkdir()
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "FOLLOWUP_DB": str(missing)}
+    result = subprocess.run(
+        [followup_executable, *command], env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 1
+    assert result.stderr.startswith("followup: ") and "does not exist" in result.stderr
+    assert str(missing) in result.stderr
+    assert not missing.exists()

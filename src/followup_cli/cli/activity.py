@@ -105,7 +105,7 @@ def due(
     if as_of is not None:
         as_of_date = parse_when(as_of, today, "future", config.date_order())
     result = due_list(
-        store(ctx),
+        store(ctx, only_reads=True),
         today,
         days=days,
         limit=limit,
@@ -150,7 +150,13 @@ def touchpoints(
     from followup_cli.services.touchpoints import list_touchpoints
 
     found = list_touchpoints(
-        store(ctx), customer, kind, since, limit, config.today(), config.date_order()
+        store(ctx, only_reads=True),
+        customer,
+        kind,
+        since,
+        limit,
+        config.today(),
+        config.date_order(),
     )
     items = [objects.touchpoint_object(tp) | {"name": name} for tp, name in found]
     emit(items, objects.TOUCHPOINT_LIST_COLUMNS, output, raw=raw)
@@ -214,7 +220,7 @@ def undo(
     from followup_cli.services.undo import undo as take_back
 
     if list_:
-        changes = recent_changes(store(ctx), limit)
+        changes = recent_changes(store(ctx, only_reads=True), limit)
         items = [{"id": c.id, "made_at": c.made_at, "change": c.summary} for c in changes]
         emit(items, ["id", "made_at", "change"], output)
         return

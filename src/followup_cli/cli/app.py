@@ -19,6 +19,7 @@ from followup_cli.errors import (
     EXIT_INTERRUPTED,
     EXIT_USAGE,
     EXIT_USER_ERROR,
+    DatabaseError,
     FollowupError,
     Interrupted,
     InvalidInputError,
@@ -133,13 +134,20 @@ class State:
     def database_path(self) -> Path:
         return config.database_path(self.database_option)
 
-    def store(self):
+    def store(self, only_reads: bool = False):
+        """The book, opened once. A command that only reads refuses a book that does not
+        exist instead of creating an empty one: a mistyped path in a crontab must produce
+        mail, not silence."""
         if self._store is None:
             from followup_cli.store import open_store
 
-            self._store = open_store(
-                self.database_path, create_directory=self.database_option is None
-            )
+            path = self.database_path
+            if only_reads and not path.exists():
+                raise DatabaseError(
+                    f"{path} does not exist; check --db or {config.DATABASE_ENV} "
+                    "(a command that only reads creates no database)"
+                )
+            self._store = open_store(path, create_directory=self.database_option is None)
         return self._store
 
 
@@ -189,8 +197,8 @@ def state(ctx: typer.Context) -> State:
     return ctx.find_root().obj
 
 
-def store(ctx: typer.Context):
-    return state(ctx).store()
+def store(ctx: typer.Context, only_reads: bool = False):
+    return state(ctx).store(only_reads)
 
 
 class TableFormat(StrEnum):

@@ -23,7 +23,7 @@ def backup(
 
     Example: followup backup ~/backups/followup-$(date +%F).db
     """
-    written = service.backup(store(ctx), path, config.today())
+    written = service.backup(store(ctx, only_reads=True), path, config.today())
     render.line(f"Backed up to {written}")
 
 

@@ -135,7 +135,7 @@ def list_customers(
     """
     from followup_cli.values import clean_status, clean_tags
 
-    found = store(ctx).list_customers(
+    found = store(ctx, only_reads=True).list_customers(
         tag=clean_tags([tag])[0] if tag else None,
         status=clean_status(status) if status else None,
         search=search,
@@ -151,7 +151,7 @@ def show(
 
     Example: followup show ana
     """
-    detail = service.customer_detail(store(ctx), customer)
+    detail = service.customer_detail(store(ctx, only_reads=True), customer)
     touchpoints = [objects.touchpoint_object(tp) for tp in detail.touchpoints]
     made = [objects.referral_object(r) for r in detail.referrals_made]
     received = [objects.referral_object(r) for r in detail.referrals_received]

@@ -56,7 +56,7 @@ def agenda(
     Example: followup agenda --days 14
     """
     today = config.today()
-    found = follow_ups.agenda(store(ctx), today, days)
+    found = follow_ups.agenda(store(ctx, only_reads=True), today, days)
     agenda_items = [
         objects.follow_up_object(f) | {"when": text.when_label(f.due_on, today)} for f in found
     ]
@@ -152,7 +152,8 @@ def cadence(
         if clear or days is not None:
             raise InvalidInputError("name the tag: followup cadence TAG DAYS, or TAG --clear")
         render.table(
-            ["tag", "cadence_days"], [[t, str(d)] for t, d in cadences.list_cadences(store(ctx))]
+            ["tag", "cadence_days"],
+            [[t, str(d)] for t, d in cadences.list_cadences(store(ctx, only_reads=True))],
         )
         return
     if clear:
@@ -214,7 +215,7 @@ def remind(
 
     Example (crontab): 0 8 * * 1-5 /usr/local/bin/followup remind
     """
-    digest = build_digest(store(ctx), config.today(), days, limit)
+    digest = build_digest(store(ctx, only_reads=True), config.today(), days, limit)
     if digest.empty and not always:
         return
     if output is DigestFormat.json:

@@ -173,7 +173,7 @@ def export(
 
     if output_format is ExportFormat.ics and kind is not ExportKind.followups:
         raise InvalidInputError("--format ics is for `export followups` only")
-    objects = export_objects(store(ctx), kind.value)
+    objects = export_objects(store(ctx, only_reads=True), kind.value)
     with _output(ctx, output_file) as stream:
         if output_format is ExportFormat.json:
             stream.write(render.json_text(list(objects)) + "\n")
@@ -201,5 +201,7 @@ def _output(ctx: typer.Context, path: Path | None) -> Iterator:
 def _write_calendar(ctx: typer.Context, stream) -> None:
     from followup_cli.services.calendar import follow_ups_to_ics
 
-    calendar = follow_ups_to_ics(store(ctx).open_follow_ups_until(None), config.today())
+    calendar = follow_ups_to_ics(
+        store(ctx, only_reads=True).open_follow_ups_until(None), config.today()
+    )
     stream.write(calendar.decode("utf-8"))

@@ -49,7 +49,7 @@ def stats(
     day = today
     if as_of is not None:
         day = parse_past(as_of, today, config.date_order(), "stats look back")
-    figures = compute_stats(store(ctx), day, months, today)
+    figures = compute_stats(store(ctx, only_reads=True), day, months, today)
     if output is DetailFormat.json:
         render.json_document(figures.as_json())
         return
@@ -111,7 +111,7 @@ def pitch(
     """
     from followup_cli.services.pitch import pitch_list
 
-    ranked = pitch_list(store(ctx), config.today(), limit, tag, exclude_tag)
+    ranked = pitch_list(store(ctx, only_reads=True), config.today(), limit, tag, exclude_tag)
     objects = [
         {
             "id": p.customer_id,

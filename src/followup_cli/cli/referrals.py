@@ -68,7 +68,7 @@ def referrals(
     if tree:
         from followup_cli.services.referral_tree import referral_forest
 
-        forest = referral_forest(store(ctx), from_)
+        forest = referral_forest(store(ctx, only_reads=True), from_)
         if output is TableFormat.json:
             render.json_document([root.as_json() for root in forest])
         elif output is TableFormat.csv:
@@ -76,5 +76,5 @@ def referrals(
         else:
             render.tree(forest, _tree_label)
         return
-    found = list_referrals(store(ctx), from_)
+    found = list_referrals(store(ctx, only_reads=True), from_)
     emit([objects.referral_object(r) for r in found], objects.REFERRAL_COLUMNS, output, raw=raw)
