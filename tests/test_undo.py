@@ -207,3 +207,82 @@ def test_a_command_that_only_reads_refuses_a_missing_book(followup_executable, t
     assert result.stderr.startswith("followup: ") and "does not exist" in result.stderr
     assert str(missing) in result.stderr
     assert not missing.exists()
+
+
+def _duplicates(cli) -> list[tuple[int, int, str]]:
+    found = json.loads(cli.ok("duplicates", "--format", "json"))
+    return [(pair["id"], pair["other_id"], pair["reason"]) for pair in found]
+
+
+def test_duplicates_lists_each_reason(cli):
+    cli.ok("add", "Zoë Müller", "--email", "zoe@mueller.example")
+    cli.ok("add", "ZOE MULLER")
+    cli.ok("add", "Ana Alpha", "--phone", "+49 30 1234567")
+    cli.ok("add", "Anna A.", "--phone", "030 123 4567")
+    cli.ok("add", "Bo Beta", "--email", "bo@beta.example")
+    cli.ok("add", "bo beta", "--email", "bo@other.example")
+    assert _duplicates(cli) == [
+        (1, 2, "the same name, one record without an email"),
+        (3, 4, "the same phone (ending 1234567)"),
+        (5, 6, "the same name"),
+    ]
+
+
+def test_add_of_a_name_on_file_says_so_and_adds(cli):
+    cli.ok("add", "Zoë Müller")
+    result = cli("add", "zoe muller")
+    assert result.exit_code == 0 and result.stdout == "2\n"
+    assert "already on file with that name: Zoë Müller (#1)" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        ["ZOE MULLER"],  # the same name, no email
+        ["Zoe Muller", "--email", "zoe.private@mueller.example"],  # the same name
+        ["Z. M.", "--phone", "0049 89 5550101"],  # the same phone
+    ],
+)
+def test_merge_keeps_one_record_with_all_history_and_undo_splits_it_again(cli, database, other):
+    cli.ok(
+        "add",
+        "Zoë Müller",
+        "--email",
+        "zoe@mueller.example",
+        "--phone",
+        "+49 89 555 0101",
+        "--tag",
+        "vip",
+    )
+    cli.ok("add", *other, "--tag", "north", "--company", "Müller GmbH", "--note", "met at the fair")
+    cli.ok("add", "Ana Alpha")
+    cli.ok("log", "2", "visit", "--date", "2026-11-20", "--next", "2026-12-01")
+    cli.ok("log", "1", "sale", "--amount", "100", "--date", "2026-10-01")
+    cli.ok("refer", "2", "Ana Alpha")
+    cli.ok("refer", "1", "Ana Alpha", "--date", "2026-11-01")  # the merge would repeat it
+    cli.ok("refer", "2", "Zoë Müller", "--email", "zoe@mueller.example")  # a self-referral after
+    assert (1, 2) in [(a, b) for a, b, _ in _duplicates(cli)]
+    before = dump(database)
+    result = cli("merge", "1", "2", "--yes")
+    assert result.exit_code == 0, result.output
+    assert "dropped 2 referral(s)" in result.stderr
+    zoe = json.loads(cli.ok("show", "1", "--format", "json"))
+    assert zoe["tags"] == ["vip", "north"] and zoe["company"] == "Müller GmbH"
+    assert "From " in zoe["notes"] and "met at the fair" in zoe["notes"]
+    assert zoe["last_contact"] == "2026-11-20" and zoe["sales_total"] == 100
+    assert [f["due_on"] for f in zoe["open_follow_ups"]] == ["2026-12-01"]
+    assert [r["referred"] for r in zoe["referrals_made"]] == ["Ana Alpha"]
+    assert "no customer has id 2" in cli.fails("show", "2").stderr
+    if "--email" in other:
+        assert "Other emails: zoe.private@mueller.example" in zoe["notes"]
+    cli.ok("undo")
+    assert dump(database) == before
+
+
+def test_merge_refuses_one_customer_twice_and_needs_yes_outside_a_terminal(cli, database):
+    cli.ok("add", "Zoë Müller")
+    cli.ok("add", "Zoe Muller")
+    before = dump(database)
+    assert "one customer" in cli.fails("merge", "1", "#1", "--yes").stderr
+    assert "--yes" in cli.fails("merge", "1", "2").stderr
+    assert dump(database) == before

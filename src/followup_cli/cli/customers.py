@@ -21,7 +21,7 @@ from followup_cli.customer_fields import FILE_KEYS
 from followup_cli.errors import FollowupError
 from followup_cli.output import objects, render
 from followup_cli.services import customers as service
-from followup_cli.services.lookup import resolve_customer
+from followup_cli.services.lookup import describe, resolve_customer
 
 COMPLETIONS_SHOWN = 50
 
@@ -79,8 +79,14 @@ def add(
         cadence_days=cadence,
         status=status,
     )
-    customer = service.add_customer(store(ctx), new, config.today())
-    sys.stdout.write(f"{customer.id}\n")
+    added = service.add_customer(store(ctx), new, config.today())
+    sys.stdout.write(f"{added.customer.id}\n")
+    if added.namesakes:
+        render.notice(
+            "already on file with that name: "
+            + "; ".join(describe(customer) for customer in added.namesakes)
+            + " (`followup merge` joins two records, `followup undo` takes this one back)"
+        )
 
 
 @app.command()
@@ -201,3 +207,75 @@ def delete(
         confirm(f"Delete {target.name} (#{target.id}) and all their history?")
     deleted = service.delete_customer(store(ctx), str(target.id))
     render.line(f"Deleted {deleted.name} (#{deleted.id})")
+
+
+@app.command()
+def duplicates(
+    ctx: typer.Context, output: FormatOption = TableFormat.table, raw: RawOption = False
+) -> None:
+    """List pairs of customers that are probably one person, each with the reason.
+
+    Example: followup duplicates   (then: followup merge KEEP OTHER)
+    """
+    from followup_cli.services.duplicates import find_duplicates
+
+    found = find_duplicates(store(ctx, only_reads=True))
+    items = [
+        {
+            "id": pair.first.id,
+            "name": pair.first.name,
+            "email": pair.first.email,
+            "other_id": pair.second.id,
+            "other_name": pair.second.name,
+            "other_email": pair.second.email,
+            "reason": pair.reason,
+        }
+        for pair in found
+    ]
+    emit(
+        items,
+        ["id", "name", "email", "other_id", "other_name", "other_email", "reason"],
+        output,
+        raw=raw,
+    )
+
+
+@app.command()
+def merge(
+    ctx: typer.Context,
+    keep: Annotated[
+        str,
+        typer.Argument(
+            metavar="KEEP", help="The customer who stays.", autocompletion=complete_customer
+        ),
+    ],
+    other: Annotated[
+        str,
+        typer.Argument(
+            metavar="OTHER",
+            help="The duplicate, merged in and removed.",
+            autocompletion=complete_customer,
+        ),
+    ],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask.")] = False,
+) -> None:
+    """Merge OTHER into KEEP: history, tags, empty fields, other email and notes; OTHER goes.
+
+    Example: followup merge 12 31 --yes
+    """
+    from followup_cli.services.duplicates import merge as merge_customers
+
+    book = store(ctx)
+    if not yes:
+        first, second = resolve_customer(book, keep), resolve_customer(book, other)
+        confirm(f"Merge {second.name} (#{second.id}) into {first.name} (#{first.id})?")
+    merged = merge_customers(book, keep, other, config.today())
+    render.line(
+        f"Merged {merged.other.name} (#{merged.other.id}) into {merged.customer.name} "
+        f"(#{merged.customer.id})"
+    )
+    if merged.dropped_referrals:
+        render.notice(
+            f"dropped {merged.dropped_referrals} referral(s) the merge would have made a "
+            "self-referral or a repeat"
+        )

@@ -26,13 +26,20 @@ class NewCustomer:
 ADDABLE_STATUSES = ("customer", "prospect")  # a customer is marked lost later, by edit
 
 
-def add_customer(store: Store, new: NewCustomer, today: dt.date) -> Customer:
+@dataclass(frozen=True)
+class Added:
+    customer: Customer
+    namesakes: list[Customer]  # customers already on file with that name, as lookups compare
+
+
+def add_customer(store: Store, new: NewCustomer, today: dt.date) -> Added:
     fields = {key: BY_KEY[key].clean(getattr(new, key)) for key in FILE_KEYS if key != "status"}
     fields["status"] = values.clean_status(new.status, ADDABLE_STATUSES)
     with store.transaction(f"add {fields['name']}"):
         refuse_taken_email(store, fields["email"])
+        namesakes = store.customers_with_name_key(values.name_key(fields["name"]))
         customer_id = store.insert_customer(created_on=today, **fields)
-    return store.customer_by_id(customer_id)
+    return Added(store.customer_by_id(customer_id), namesakes)
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from followup_cli.store.connection import (
     saving,
 )
 from followup_cli.store.customers import CustomerQueries, TagCadenceQueries
+from followup_cli.store.duplicates import DuplicateQueries
 from followup_cli.store.exports import ExportQueries
 from followup_cli.store.imports import ImportQueries
 from followup_cli.store.insights import InsightQueries
@@ -36,6 +37,7 @@ class Store(
     ExportQueries,
     InsightQueries,
     JournalQueries,
+    DuplicateQueries,
 ):
     def __init__(self, connection: sqlite3.Connection, path: Path, read_only: str | None = None):
         self.connection = connection

@@ -106,6 +106,8 @@ class JournalQueries:
             return None
         change_id, made_at, summary, marks_json = row
         marks = json.loads(marks_json)
+        # Rows come back in three passes; references hold again only once all are back.
+        self.connection.execute("PRAGMA defer_foreign_keys = ON")
         kept = self.connection.execute(
             "SELECT tbl, row_id, old FROM change_rows WHERE change_id = ?", (change_id,)
         ).fetchall()
