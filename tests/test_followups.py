@@ -27,7 +27,8 @@ def test_schedule_and_agenda_overdue_first(cli):
     assert rows[1]["note"] == "send the price list"
     assert len(agenda(cli, "--days", "30")) == 3
     plain = cli.ok("agenda", env={"FOLLOWUP_TODAY": "2026-11-25"}).splitlines()
-    assert plain[1].split("\t")[:2] == ["2026-11-23", "2 days overdue"]
+    assert plain[0].split("\t")[0] == "id"  # what done, snooze and cancel take with --id
+    assert plain[1].split("\t")[1:3] == ["2026-11-23", "2 days overdue"]
 
 
 def test_done_closes_the_oldest_and_can_log(cli):

@@ -13,6 +13,9 @@ def test_refer_creates_a_prospect_and_lists_both_ways(cli):
     listed = json.loads(cli.ok("referrals", "--format", "json"))
     assert listed == [
         {
+            "id": 1,
+            "referrer_id": 1,
+            "referred_id": 2,
             "referrer": "Ana Alpha",
             "referrer_email": "ana@example.com",
             "referred": "Bruno Beta",

@@ -61,6 +61,9 @@ def due_object(entry: DueEntry) -> dict:
 
 def referral_object(referral: Referral) -> dict:
     return {
+        "id": referral.id,
+        "referrer_id": referral.referrer_id,
+        "referred_id": referral.referred_id,
         "referrer": referral.referrer,
         "referrer_email": referral.referrer_email,
         "referred": referral.referred,
@@ -85,6 +88,8 @@ def touchpoint_object(touchpoint: Touchpoint) -> dict:
 def follow_up_object(follow_up: FollowUp) -> dict:
     return {
         "id": follow_up.id,
+        "customer_id": follow_up.customer_id,
+        "name": follow_up.customer_name,
         "customer": follow_up.customer_name,
         "due_on": iso(follow_up.due_on),
         "note": follow_up.note,
@@ -106,7 +111,7 @@ def rows_of(objects: list[dict], columns: list[str]) -> list[list[str]]:
     return [[cell(item.get(column)) for column in columns] for item in objects]
 
 
-AGENDA_COLUMNS = ["due_on", "when", "customer", "note"]
+AGENDA_COLUMNS = ["id", "due_on", "when", "customer", "note"]
 
 
 def digest_object(digest) -> dict:
