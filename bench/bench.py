@@ -181,13 +181,15 @@ def bench_import(env: dict, runs: int, with_million: bool) -> None:
     shell_import = ["sqlite3", str(shell), ".mode csv", f".import {csv_100k} customers"]
     has_shell = shutil.which("sqlite3") is not None
     # Rounds interleave every contender, so that a slow moment of the machine hits them alike.
-    news, empties, agains, utils_runs, shell_runs = [], [], [], [], []
+    news, empties, agains, undos, utils_runs, shell_runs = [], [], [], [], [], []
+    undo = [FOLLOWUP, "--db", str(target), "undo"]
     for round_number in range(max(5, runs // 3)):
         fresh(create=False)
         news.append(timed_once(import_100k, env)[0])
         fresh(create=True)
         empties.append(timed_once(import_100k, env)[0])
         agains.append(timed_once(import_100k, env)[0])
+        undos.append(timed_once(undo, env)[0])  # the import before: the again changed nothing
         if has_shell:
             shell.unlink(missing_ok=True)
             shell_runs.append(timed_once(shell_import, env)[0])
@@ -198,6 +200,7 @@ def bench_import(env: dict, runs: int, with_million: bool) -> None:
     print(f"| followup import customers (100k rows, new db) | {new:.0f} | |")
     print(f"| followup import customers (100k rows, existing empty db) | {empty:.0f} | |")
     print(f"| the same file again (all unchanged) | {again:.0f} | |")
+    print(f"| followup undo of that 100k-row import | {statistics.median(undos):.0f} | |")
     utils_ms = statistics.median(utils_runs)
     print(
         f"| sqlite-utils insert --csv (same file) | {utils_ms:.0f} | followup is "
