@@ -113,23 +113,41 @@ def table(columns: list[str], rows: list[list[str]], title: str | None = None) -
         for row in rows:
             sys.stdout.write("\t".join(neutralise(value) for value in row) + "\n")
         return
+    from rich import box
+    from rich.cells import cell_len
     from rich.table import Table
 
-    rich_table = Table(title=title, title_justify="left", header_style="bold")
-    for column in columns:
-        wraps = column in _WRAPPING_COLUMNS
+    from followup_cli.output.fit import GAP, fit
+
+    console = _console()
+    cells = [[neutralise(value) for value in row] for row in rows]
+    headers = [column.replace("_", " ") for column in columns]
+    natural = {
+        column: max([cell_len(header), *(cell_len(row[index]) for row in cells)])
+        for index, (column, header) in enumerate(zip(columns, headers, strict=True))
+    }
+    fitted = fit(columns, natural, console.width)
+    shown = [columns.index(column) for column in fitted.columns]
+    rich_table = Table(
+        title=title,
+        title_justify="left",
+        header_style="bold",
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        pad_edge=False,
+        padding=(0, (GAP - 1) // 2),
+    )
+    for column in fitted.columns:
+        wraps = fitted.wraps(column)
         rich_table.add_column(
-            column.replace("_", " "), no_wrap=not wraps, overflow="fold" if wraps else "ellipsis"
+            column.replace("_", " "),
+            width=fitted.widths[column],
+            no_wrap=not wraps,
+            overflow="fold" if wraps else "ellipsis",
         )
-    for row in rows:
-        rich_table.add_row(*(_escape_markup(neutralise(value)) for value in row))
-    _console().print(rich_table)
-
-
-# Free text wraps on a narrow terminal; ids, emails, dates and numbers stay on one line.
-_WRAPPING_COLUMNS = frozenset(
-    {"reason", "note", "notes", "name", "company", "tags", "referred", "referrer", "customer"}
-)
+    for row in cells:
+        rich_table.add_row(*(_escape_markup(row[index]) for index in shown))
+    console.print(rich_table)
 
 
 def _console(stderr: bool = False):

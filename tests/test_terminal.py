@@ -1,0 +1,106 @@
+"""What a person sees at a real terminal of a given size (a pseudo-terminal, not CliRunner's
+pretend width): tables fit, names stay whole, dates are never broken."""
+
+import fcntl
+import os
+import pty
+import re
+import struct
+import subprocess
+import termios
+
+import pytest
+
+from conftest import TODAY
+
+NAMES = ["Ana Alpha", "Bruno Beta", "Carla Cruz-Castellanos", "Dmitri Dorn"]
+
+
+def on_a_terminal(command: list[str], env: dict, columns: int, rows: int = 50) -> str:
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
+    try:
+        subprocess.run(
+            command,
+            stdin=follower,
+            stdout=follower,
+            stderr=follower,
+            env=env,
+            check=True,
+            timeout=60,
+        )
+    finally:
+        os.close(follower)
+    seen = b""
+    try:
+        while chunk := os.read(leader, 65536):
+            seen += chunk
+    except OSError:
+        pass
+    os.close(leader)
+    return seen.decode()
+
+
+@pytest.fixture
+def terminal_env(tmp_path, followup_executable):
+    env = {
+        **os.environ,
+        "FOLLOWUP_DB": str(tmp_path / "f.db"),
+        "FOLLOWUP_TODAY": TODAY,
+        "TERM": "xterm",
+    }
+    env.pop("COLUMNS", None)
+    env.pop("LINES", None)
+    long_email = "procurement.department.head@castellanos-international-trading.example"
+    for name, extra in zip(
+        NAMES,
+        [
+            ["--phone", "+49 30 1111111", "--company", "Alpha Bakery", "--tag", "vip"],
+            ["--email", "bruno@beta.example"],
+            ["--email", long_email, "--company", "Castellanos International Trading"],
+            ["--tag", "wholesale,north"],
+        ],
+        strict=True,
+    ):
+        subprocess.run([followup_executable, "add", name, *extra], env=env, check=True)
+    subprocess.run(
+        [
+            followup_executable,
+            "log",
+            "ana",
+            "call",
+            "asked about the holiday menu and the new catering options for the spring",
+            "--date",
+            "2026-10-01",
+        ],
+        env=env,
+        check=True,
+    )
+    subprocess.run(
+        [followup_executable, "log", "bruno", "--date", "2026-09-12", "--next", "2026-11-20"],
+        env={**env, "FOLLOWUP_TODAY": "2026-10-01"},
+        check=True,
+    )
+    return env
+
+
+@pytest.mark.parametrize("columns", [60, 80, 100, 120])
+@pytest.mark.parametrize(
+    "command", [["due"], ["list"], ["agenda", "--days", "30"], ["touchpoints"], ["show", "ana"]]
+)
+def test_tables_fit_and_keep_names_and_dates_whole(
+    followup_executable, terminal_env, command, columns
+):
+    screen = on_a_terminal([followup_executable, *command], terminal_env, columns)
+    lines = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", screen).replace("\r", "").splitlines()
+    assert lines, screen
+    assert max(len(line) for line in lines) <= columns, screen
+    for name in NAMES:
+        shown = any(name in line for line in lines)
+        split = any(line.rstrip().endswith(name.split()[0]) for line in lines) and not shown
+        assert not split, (name, screen)
+    if command[0] in ("due", "list"):
+        assert all(any(name in line for line in lines) for name in NAMES[:2]), screen
+    assert not any(
+        line.rstrip().endswith(("2026-1", "2026-", "2026-11-", "2026-10-")) for line in lines
+    )
