@@ -63,7 +63,8 @@ def test_table_and_json_agree(cli):
     )
     assert "sales: 400 in 2 sales; 100 per active customer, 400 per buyer; repeat 75.0%" in text
     assert (
-        "at risk (silent over twice their cadence): 1\n  Bruno Beta: 52 days (cadence 14)" in text
+        "at risk (silent over twice their cadence): 1\n  Bruno Beta: 52 days (cadence 14 days)"
+        in text
     )
     assert "top referrers: Carla Cruz (2)" in text
 

@@ -104,3 +104,23 @@ def test_tables_fit_and_keep_names_and_dates_whole(
     assert not any(
         line.rstrip().endswith(("2026-1", "2026-", "2026-11-", "2026-10-")) for line in lines
     )
+
+
+def test_show_gives_the_last_10_touchpoints_and_says_how_many_more(cli):
+    cli.ok("add", "Ana Alpha")
+    for day in range(1, 15):
+        cli.ok("log", "ana", "call", f"call {day}", "--date", f"2026-11-{day:02d}")
+    shown = cli.ok("show", "ana")
+    assert "call 14" in shown and "call 5" in shown and "call 4" not in shown
+    assert "4 more: followup touchpoints 1" in shown
+    everything = cli.ok("show", "ana", "--all")
+    assert "call 1\t" in everything and "more:" not in everything
+    assert len(__import__("json").loads(cli.ok("show", "ana", "-f", "json"))["touchpoints"]) == 14
+
+
+def test_counts_are_said_in_proper_english(cli):
+    cli.ok("add", "Ana Alpha", "--cadence", "1")
+    cli.ok("log", "ana", "--date", "yesterday")
+    cli.ok("log", "ana", "--date", "3 days ago")
+    due = __import__("json").loads(cli.ok("due", "--format", "json"))
+    assert due[0]["reason"] == "1 day since last call (own cadence 1 day)"

@@ -34,6 +34,11 @@ def clean_name(value: str | None) -> str:
     return " ".join(name.split())
 
 
+def count_of(number: int, noun: str) -> str:
+    """ "1 day", "2 days": one rule for every count followup writes in words."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
 def name_key(name: str) -> str:
     """How two names compare: case folded, accents dropped, spaces single, so that "ZOË
     MÜLLER", "zoe muller" and "Zoë Müller" are one name. The store keeps it beside each name

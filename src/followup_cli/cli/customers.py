@@ -24,6 +24,7 @@ from followup_cli.services import customers as service
 from followup_cli.services.lookup import describe, resolve_customer
 
 COMPLETIONS_SHOWN = 50
+SHOWN_TOUCHPOINTS = 10  # the rest scrolls the details away; `show --all` or `touchpoints`
 
 
 def complete_customer(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
@@ -151,9 +152,14 @@ def list_customers(
 
 @app.command()
 def show(
-    ctx: typer.Context, customer: CustomerArgument, output: DetailFormatOption = DetailFormat.table
+    ctx: typer.Context,
+    customer: CustomerArgument,
+    everything: Annotated[
+        bool, typer.Option("--all", help="Every touchpoint, not the last 10.")
+    ] = False,
+    output: DetailFormatOption = DetailFormat.table,
 ) -> None:
-    """Show one customer: details, touchpoints (newest first), referrals, open follow-ups.
+    """Show one customer: details, open follow-ups, the last touchpoints, referrals.
 
     Example: followup show ana
     """
@@ -180,9 +186,16 @@ def show(
         if value:
             render.line(f"{label.replace('_', ' ')}: {value}")
     render.line(f"last contact: {person['last_contact'] or 'never'}")
+    if person["sales_total"]:
+        render.line(f"sales total: {objects.cell(person['sales_total'])}")
+    more = 0 if everything else max(0, len(touchpoints) - SHOWN_TOUCHPOINTS)
     sections = [
-        ("Open follow-ups", follow_ups, ["due_on", "note"]),
-        ("Touchpoints", touchpoints, objects.TOUCHPOINT_COLUMNS),
+        ("Open follow-ups", follow_ups, ["id", "due_on", "note"]),
+        (
+            "Touchpoints",
+            touchpoints[: len(touchpoints) - more],
+            objects.TOUCHPOINT_LIST_COLUMNS[:2] + objects.TOUCHPOINT_COLUMNS[1:],
+        ),
         ("Referred", made, ["referred", "referred_email", "date", "note", "referred_status"]),
         ("Referred by", received, ["referrer", "referrer_email", "date", "note"]),
     ]
@@ -190,6 +203,8 @@ def show(
         if shown:
             render.line()
             render.table(columns, objects.rows_of(shown, columns), title)
+            if title == "Touchpoints" and more:
+                render.line(f"{more} more: followup touchpoints {person['id']}")
 
 
 @app.command()

@@ -18,10 +18,7 @@ from followup_cli.cli.app import (
 )
 from followup_cli.dates.phrases import parse_past
 from followup_cli.output import render
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+from followup_cli.values import count_of
 
 
 def _percent(fraction: float) -> str:
@@ -68,7 +65,7 @@ def stats(
     render.line(
         f"referral rate: {_percent(figures.referral_rate)} ({figures.referrers} of "
         f"{figures.active_customers} active customers referred someone); "
-        f"{_count(figures.referrals, 'referral')}, "
+        f"{count_of(figures.referrals, 'referral')}, "
         f"{figures.referred_became_customers} became customers"
     )
     monthly = [month["referrals"] for month in figures.referrals_by_month]
@@ -79,7 +76,7 @@ def stats(
             + ", ".join(f"{item['name']} ({item['referrals']})" for item in figures.top_referrers)
         )
     render.line(
-        f"sales: {figures.sales_total:g} in {_count(figures.sales_count, 'sale')}; "
+        f"sales: {figures.sales_total:g} in {count_of(figures.sales_count, 'sale')}; "
         f"{figures.sales_per_active_customer:g} per active customer, "
         f"{figures.sales_per_buyer:g} per buyer; repeat {_percent(figures.repeat_sales_share)}, "
         f"first purchases {_percent(1 - figures.repeat_sales_share if figures.sales_total else 0)}"
@@ -87,7 +84,8 @@ def stats(
     render.line(f"at risk (silent over twice their cadence): {figures.at_risk}")
     for item in figures.at_risk_top:
         render.line(
-            f"  {item['name']}: {item['days_silent']} days (cadence {item['cadence_days']})"
+            f"  {item['name']}: {count_of(item['days_silent'], 'day')} "
+            f"(cadence {count_of(item['cadence_days'], 'day')})"
         )
     if figures.touchpoints_by_week:
         render.line(f"touchpoints per week since {figures.week_starts[0]}:")

@@ -22,7 +22,7 @@ DUE_COLUMNS = [
 ]
 DUE_TERMINAL_COLUMNS = ["id", "name", "email", "phone", "last_contact", "reason"]
 REFERRAL_COLUMNS = ["referrer", "referrer_email", "referred", "referred_email", "date", "note"]
-TOUCHPOINT_COLUMNS = ["date", "kind", "note", "amount"]
+TOUCHPOINT_COLUMNS = ["id", "date", "kind", "note", "amount"]
 TOUCHPOINT_LIST_COLUMNS = ["id", "date", "name", "kind", "note", "amount"]
 FOLLOW_UP_COLUMNS = ["due_on", "customer", "note"]
 

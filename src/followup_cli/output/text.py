@@ -3,6 +3,7 @@
 import datetime as dt
 
 from followup_cli.output.objects import iso
+from followup_cli.values import count_of
 
 
 def when_label(day: dt.date, today: dt.date) -> str:
@@ -11,8 +12,8 @@ def when_label(day: dt.date, today: dt.date) -> str:
     if offset == 0:
         return "today"
     if offset < 0:
-        return f"{-offset} day{'s' if offset != -1 else ''} overdue"
-    return f"in {offset} day{'s' if offset != 1 else ''}"
+        return f"{count_of(-offset, 'day')} overdue"
+    return f"in {count_of(offset, 'day')}"
 
 
 def fit(text: str, width: int) -> str:

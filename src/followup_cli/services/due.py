@@ -68,13 +68,13 @@ def due_list(
             kind = customer.last_contact_kind
             last = "contact (imported)" if kind in (None, IMPORTED_KIND) else kind
             reason = f"{_days(days_since)} since last {last} ({_source(customer, cadence_tag)} "
-            reason += f"{cadence} days)"
+            reason += f"{_days(cadence)})"
         entries.append(DueEntry(customer, days_since, cadence, reason))
     return DueList(list(islice(entries, limit or None)), left_out)
 
 
 def _days(count: int) -> str:
-    return f"{count} day" if count == 1 else f"{count} days"
+    return values.count_of(count, "day")
 
 
 def _days_since(customer: Customer, as_of: dt.date) -> int | None:

@@ -51,10 +51,10 @@ def pitch_list(
             silent = (today - dt.date.fromisoformat(last[customer_id])).days
             if silent <= cadence:
                 score += 3
-                reasons.append(f"in touch ({silent} days ago)")
+                reasons.append(f"in touch ({values.count_of(silent, 'day')} ago)")
             elif silent <= 2 * cadence:
                 score += 1
-                reasons.append(f"last contact {silent} days ago")
+                reasons.append(f"last contact {values.count_of(silent, 'day')} ago")
         if sales == 1:
             score += 4
             reasons.append(f"bought once ({first_sale}), ripe for a second")
@@ -66,7 +66,7 @@ def pitch_list(
             reasons.append(f"referred {referred}")
         if touches:
             score += min(touches * 0.5, 5)
-            reasons.append(f"{touches} touchpoint{'s' if touches != 1 else ''} this year")
+            reasons.append(f"{values.count_of(touches, 'touchpoint')} this year")
         ranked.append(
             Pitch(
                 customer_id,
