@@ -146,3 +146,21 @@ def test_show_lists_history_newest_first_with_referrals_and_follow_ups(cli):
     assert shown["open_follow_ups"][0]["due_on"] == "2026-12-01"
     text = cli.ok("show", "ana")
     assert "Ana Alpha (#1)" in text and "2026-11-15\tmeeting\tsigned" in text
+
+
+def test_tags_list_limit_and_removing_a_tag_they_lack(cli):
+    cli.ok("add", "Ana Alpha", "--tag", "vip,north")
+    cli.ok("add", "Bo Beta", "--tag", "vip")
+    cli.ok("add", "Cy Cruz")
+    cli.ok("cadence", "vip", "14")
+    tags = json.loads(cli.ok("tags", "--format", "json"))
+    assert tags == [
+        {"tag": "north", "customers": 1, "cadence_days": None},
+        {"tag": "vip", "customers": 2, "cadence_days": 14},
+    ]
+    assert [c["name"] for c in json.loads(cli.ok("list", "--limit", "2", "-f", "json"))] == [
+        "Ana Alpha",
+        "Bo Beta",
+    ]
+    result = cli.fails("edit", "bo", "--remove-tag", "north")
+    assert "Bo Beta has no tag north" in result.stderr

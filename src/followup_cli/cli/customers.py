@@ -10,6 +10,7 @@ from followup_cli.cli.app import (
     DetailFormat,
     DetailFormatOption,
     FormatOption,
+    LimitOption,
     RawOption,
     TableFormat,
     app,
@@ -133,10 +134,11 @@ def list_customers(
     search: Annotated[
         str | None, typer.Option("--search", "-s", help="Text in name, email, company, notes.")
     ] = None,
+    limit: LimitOption = 0,
     output: FormatOption = TableFormat.table,
     raw: RawOption = False,
 ) -> None:
-    """List customers, alphabetically.
+    """List customers, alphabetically (--limit 0: everyone).
 
     Example: followup list --tag vip --format json
     """
@@ -146,8 +148,20 @@ def list_customers(
         tag=clean_tags([tag])[0] if tag else None,
         status=clean_status(status) if status else None,
         search=search,
+        limit=limit,
     )
     emit([objects.customer_object(c) for c in found], objects.CUSTOMER_COLUMNS, output, raw=raw)
+
+
+@app.command()
+def tags(ctx: typer.Context, output: FormatOption = TableFormat.table) -> None:
+    """Every tag, how many customers carry it, and its cadence if it has one.
+
+    Example: followup tags
+    """
+    counted = store(ctx, only_reads=True).tag_counts()
+    items = [{"tag": t, "customers": n, "cadence_days": days} for t, n, days in counted]
+    emit(items, ["tag", "customers", "cadence_days"], output)
 
 
 @app.command()

@@ -54,7 +54,9 @@ class DateOrder(StrEnum):
 @app.command("import")
 def import_(
     ctx: typer.Context,
-    kind: Annotated[ImportKind, typer.Argument(help="customers, touchpoints or referrals.")],
+    kind: Annotated[
+        ImportKind, typer.Argument(metavar="KIND", help="customers, touchpoints or referrals.")
+    ],
     file: Annotated[str, typer.Argument(metavar="FILE", help="A CSV file, or - for stdin.")],
     dry_run: Annotated[bool, typer.Option(help="Check and count, write nothing.")] = False,
     skip_invalid: Annotated[
@@ -153,7 +155,8 @@ def _print_report(report, output: ReportFormat, to_stderr: bool) -> None:
 def export(
     ctx: typer.Context,
     kind: Annotated[
-        ExportKind, typer.Argument(help="customers, touchpoints, referrals, followups.")
+        ExportKind,
+        typer.Argument(metavar="KIND", help="customers, touchpoints, referrals, followups."),
     ],
     output_format: Annotated[
         ExportFormat, typer.Option("--format", "-f", help="csv, json, or ics for followups.")

@@ -75,6 +75,12 @@ def edit_customer(
             refuse_taken_email(store, updates["email"], customer.id)
         if changes.add_tags or changes.remove_tags:
             removed = set(values.clean_tags(changes.remove_tags))
+            lacking = sorted(removed - set(customer.tags))
+            if lacking:
+                raise InvalidInputError(
+                    f"{customer.name} has no tag {', '.join(lacking)}; their tags: "
+                    f"{', '.join(customer.tags) or 'none'}"
+                )
             kept = [tag for tag in customer.tags if tag not in removed]
             updates["tags"] = values.clean_tags([*kept, *changes.add_tags])
         if updates.get("status", customer.status) != customer.status:

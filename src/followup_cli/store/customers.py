@@ -150,8 +150,13 @@ class CustomerQueries:
         return [customer_from_row(row) for row in rows]
 
     def list_customers(
-        self, tag: str | None = None, status: str | None = None, search: str | None = None
+        self,
+        tag: str | None = None,
+        status: str | None = None,
+        search: str | None = None,
+        limit: int = 0,
     ) -> Iterator[Customer]:
+        """Alphabetically, lazily; `limit` 0 is everyone."""
         conditions, parameters = [], []
         if tag:
             conditions.append(_HAS_TAG)
@@ -168,9 +173,18 @@ class CustomerQueries:
             parameters.extend([key, search, key, key])
         where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
         rows = self.connection.execute(
-            f"{_SELECT}{where} ORDER BY name COLLATE NOCASE, id", parameters
+            f"{_SELECT}{where} ORDER BY name COLLATE NOCASE, id LIMIT ?", (*parameters, limit or -1)
         )
         return (customer_from_row(row) for row in rows)
+
+    def tag_counts(self) -> list[tuple[str, int, int | None]]:
+        """Every tag: how many customers carry it, and its cadence if it has one."""
+        return self.connection.execute(
+            "SELECT json_each.value, count(*), tag_cadences.cadence_days "
+            "FROM customers, json_each(customers.tags) "
+            "LEFT JOIN tag_cadences ON tag_cadences.tag = json_each.value "
+            "GROUP BY json_each.value ORDER BY json_each.value"
+        ).fetchall()
 
     def customers_with_cadence(
         self, customer_ids: list[int], default_days: int
