@@ -124,3 +124,25 @@ def test_counts_are_said_in_proper_english(cli):
     cli.ok("log", "ana", "--date", "3 days ago")
     due = __import__("json").loads(cli.ok("due", "--format", "json"))
     assert due[0]["reason"] == "1 day since last call (own cadence 1 day)"
+
+
+def test_long_output_goes_through_the_pager_the_git_way(followup_executable, tmp_path):
+    env = {
+        **os.environ,
+        "FOLLOWUP_DB": str(tmp_path / "f.db"),
+        "FOLLOWUP_TODAY": TODAY,
+        "TERM": "xterm",
+    }
+    for number in range(30):
+        subprocess.run([followup_executable, "add", f"Person {number:02d}"], env=env, check=True)
+    paged = tmp_path / "paged.txt"
+    env["FOLLOWUP_PAGER"] = f"sh -c 'cat > {paged}'"
+    on_a_terminal([followup_executable, "list"], env, 80, rows=10)
+    assert "Person 29" in paged.read_text()
+    paged.unlink()
+    screen = on_a_terminal([followup_executable, "--no-pager", "list"], env, 80, rows=10)
+    assert "Person 29" in screen and not paged.exists()
+    on_a_terminal([followup_executable, "list", "--limit", "3"], env, 80, rows=10)
+    assert not paged.exists()  # it fits the screen
+    piped = subprocess.run([followup_executable, "list"], env=env, capture_output=True, text=True)
+    assert "Person 29" in piped.stdout and not paged.exists()

@@ -189,7 +189,11 @@ def global_options(
             "--version", callback=_print_version, is_eager=True, help="Print the version."
         ),
     ] = False,
+    no_pager: Annotated[
+        bool, typer.Option("--no-pager", help="Never page output taller than the screen.")
+    ] = False,
 ) -> None:
+    render.allow_pager(not no_pager)
     ctx.obj = State(db)
     ctx.call_on_close(lambda: ctx.obj._store and ctx.obj._store.close())
 
@@ -260,4 +264,5 @@ def emit(
     else:
         if terminal_columns and render.use_rich():
             columns = terminal_columns
-        render.table(columns, rows_of(objects, columns), title)
+        with render.paged():
+            render.table(columns, rows_of(objects, columns), title)

@@ -178,22 +178,23 @@ def show(
     Example: followup show ana
     """
     detail = service.customer_detail(store(ctx, only_reads=True), customer)
-    touchpoints = [objects.touchpoint_object(tp) for tp in detail.touchpoints]
-    made = [objects.referral_object(r) for r in detail.referrals_made]
-    received = [objects.referral_object(r) for r in detail.referrals_received]
-    follow_ups = [objects.follow_up_object(f) for f in detail.open_follow_ups]
+    shaped = {
+        "touchpoints": [objects.touchpoint_object(tp) for tp in detail.touchpoints],
+        "referrals_made": [objects.referral_object(r) for r in detail.referrals_made],
+        "referrals_received": [objects.referral_object(r) for r in detail.referrals_received],
+        "open_follow_ups": [objects.follow_up_object(f) for f in detail.open_follow_ups],
+    }
     if output is DetailFormat.json:
-        render.json_document(
-            objects.customer_object(detail.customer)
-            | {
-                "touchpoints": touchpoints,
-                "referrals_made": made,
-                "referrals_received": received,
-                "open_follow_ups": follow_ups,
-            }
-        )
+        render.json_document(objects.customer_object(detail.customer) | shaped)
         return
-    person = objects.customer_object(detail.customer)
+    with render.paged():
+        _print_detail(detail.customer, shaped, everything)
+
+
+def _print_detail(customer, shaped: dict, everything: bool) -> None:
+    touchpoints, follow_ups = shaped["touchpoints"], shaped["open_follow_ups"]
+    made, received = shaped["referrals_made"], shaped["referrals_received"]
+    person = objects.customer_object(customer)
     render.heading(f"{person['name']} (#{person['id']})")
     for label in FILE_KEYS[1:]:  # the name is the heading
         value = objects.cell(person[label])

@@ -7,6 +7,7 @@ shown, never executed.
 """
 
 import csv
+import io
 import json
 import os
 import re
@@ -148,6 +149,65 @@ def table(columns: list[str], rows: list[list[str]], title: str | None = None) -
     for row in cells:
         rich_table.add_row(*(_escape_markup(row[index]) for index in shown))
     console.print(rich_table)
+
+
+_pager = {"allowed": True}
+
+
+def allow_pager(allowed: bool) -> None:
+    """--no-pager says no for the whole run."""
+    _pager["allowed"] = allowed
+
+
+class _Screen(io.StringIO):
+    """Output kept back to see whether it fits the screen; to Rich it is the terminal."""
+
+    def __init__(self, terminal):
+        super().__init__()
+        self.terminal = terminal
+
+    def isatty(self) -> bool:
+        return True
+
+    def fileno(self) -> int:
+        return self.terminal.fileno()
+
+
+@contextmanager
+def paged() -> Iterator[None]:
+    """Output taller than the screen goes through $FOLLOWUP_PAGER, else $PAGER, else
+    `less -FRX`, as git does; in a pipe, with --no-pager or without a pager, it is written
+    as it is."""
+    if not (_pager["allowed"] and sys.stdout.isatty() and sys.stdin.isatty()):
+        yield
+        return
+    terminal = sys.stdout
+    screen = _Screen(terminal)
+    sys.stdout = screen
+    try:
+        yield
+    finally:
+        sys.stdout = terminal
+    text = screen.getvalue()
+    try:
+        height = os.get_terminal_size(terminal.fileno()).lines
+    except OSError:
+        height = 0
+    if height and text.count("\n") >= height and _page(text):
+        return
+    terminal.write(text)
+
+
+def _page(text: str) -> bool:
+    import shlex
+    import subprocess
+
+    command = os.environ.get("FOLLOWUP_PAGER") or os.environ.get("PAGER") or "less -FRX"
+    try:
+        subprocess.run(shlex.split(command), input=text, text=True, check=False)
+    except (OSError, ValueError):
+        return False  # no such pager: the text goes to the terminal as it is
+    return True
 
 
 def _console(stderr: bool = False):
