@@ -58,10 +58,12 @@ def test_table_and_json_agree(cli):
     text = cli.ok("stats")
     assert f"coverage: 50.0% ({figures['covered']} of {figures['active_customers']} " in text
     assert (
-        "referral rate: 25.0% (1 of 4 active customers referred someone); 2 referrals, "
-        "1 became customers" in text
+        "referral rate: 25.0% (1 of 4 active customers referred someone)\n"
+        "  2 referrals, 1 became a customer" in text
     )
-    assert "sales: 400 in 2 sales; 100 per active customer, 400 per buyer; repeat 75.0%" in text
+    assert "sales: 400 in 2 sales; 100 per active customer, 400 per buyer\n  repeat 75.0%" in text
+    assert "referrals by month, Dec 2025 to Nov 2026: " in text
+    assert max(len(line) for line in text.splitlines()) <= 80
     assert (
         "at risk (silent over twice their cadence): 1\n  Bruno Beta: 52 days (cadence 14 days)"
         in text

@@ -1,5 +1,6 @@
 """stats and pitch: the numbers that make the case for existing customers."""
 
+import datetime as dt
 from typing import Annotated
 
 import typer
@@ -19,6 +20,12 @@ from followup_cli.cli.app import (
 from followup_cli.dates.phrases import parse_past
 from followup_cli.output import render
 from followup_cli.values import count_of
+
+SPARK_MARKS = 56  # with the kind and the total beside it, a line fits 80 columns
+
+
+def _month(day: str) -> str:
+    return dt.date.fromisoformat(day).strftime("%b %Y")
 
 
 def _percent(fraction: float) -> str:
@@ -64,12 +71,20 @@ def stats(
     render.line("coverage, last 12 weeks: " + " ".join(shown))
     render.line(
         f"referral rate: {_percent(figures.referral_rate)} ({figures.referrers} of "
-        f"{figures.active_customers} active customers referred someone); "
-        f"{count_of(figures.referrals, 'referral')}, "
-        f"{figures.referred_became_customers} became customers"
+        f"{figures.active_customers} active customers referred someone)"
     )
-    monthly = [month["referrals"] for month in figures.referrals_by_month]
-    render.line(f"referrals by month: {render.sparkline(monthly)} {' '.join(map(str, monthly))}")
+    became = figures.referred_became_customers
+    render.line(
+        f"  {count_of(figures.referrals, 'referral')}, "
+        f"{became} became {'a customer' if became == 1 else 'customers'}"
+    )
+    months = figures.referrals_by_month
+    monthly = [month["referrals"] for month in months]
+    render.line(
+        f"referrals by month, {_month(months[0]['month_ending'])} to "
+        f"{_month(months[-1]['month_ending'])}: {render.sparkline(monthly)} "
+        f"(most {max(monthly, default=0)})"
+    )
     if figures.top_referrers:
         render.line(
             "top referrers: "
@@ -78,8 +93,11 @@ def stats(
     render.line(
         f"sales: {figures.sales_total:g} in {count_of(figures.sales_count, 'sale')}; "
         f"{figures.sales_per_active_customer:g} per active customer, "
-        f"{figures.sales_per_buyer:g} per buyer; repeat {_percent(figures.repeat_sales_share)}, "
-        f"first purchases {_percent(1 - figures.repeat_sales_share if figures.sales_total else 0)}"
+        f"{figures.sales_per_buyer:g} per buyer"
+    )
+    first = 1 - figures.repeat_sales_share if figures.sales_total else 0
+    render.line(
+        f"  repeat {_percent(figures.repeat_sales_share)}, first purchases {_percent(first)}"
     )
     render.line(f"at risk (silent over twice their cadence): {figures.at_risk}")
     for item in figures.at_risk_top:
@@ -88,10 +106,14 @@ def stats(
             f"(cadence {count_of(item['cadence_days'], 'day')})"
         )
     if figures.touchpoints_by_week:
-        render.line(f"touchpoints per week since {figures.week_starts[0]}:")
+        weeks = len(figures.week_starts)
+        per_mark = -(-weeks // SPARK_MARKS)  # weeks a mark stands for, to fit 80 columns
+        unit = "week" if per_mark == 1 else f"{per_mark} weeks"
+        render.line(f"touchpoints, a mark a {unit}, {figures.week_starts[0]} to {figures.as_of}:")
         width = max(len(kind) for kind in figures.touchpoints_by_week)
         for kind, counts in figures.touchpoints_by_week.items():
-            render.line(f"  {kind:<{width}} {render.sparkline(counts)} {sum(counts)}")
+            marks = [sum(counts[i : i + per_mark]) for i in range(0, weeks, per_mark)]
+            render.line(f"  {kind:<{width}} {render.sparkline(marks)} {sum(counts)}")
 
 
 @app.command()
