@@ -262,6 +262,7 @@ def main() -> None:
             "followup list --search 'Customer 00424'",
             [FOLLOWUP, "--db", "{db}", "list", "--search", "Customer 00424"],
         ),
+        ("followup search synthetic", [FOLLOWUP, "--db", "{db}", "search", "synthetic"]),
     ]
     print(f"{options.runs} runs each, {os.cpu_count()} cores, Python {sys.version.split()[0]}")
     print()

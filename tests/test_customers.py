@@ -164,3 +164,24 @@ def test_tags_list_limit_and_removing_a_tag_they_lack(cli):
     ]
     result = cli.fails("edit", "bo", "--remove-tag", "north")
     assert "Bo Beta has no tag north" in result.stderr
+
+
+def test_search_finds_customers_touchpoint_notes_and_promises_by_word(cli):
+    cli.ok("add", "Zoë Müller", "--company", "Renewal Partners", "--tag", "wholesale")
+    cli.ok("add", "Bo Beta")
+    cli.ok("log", "bo", "call", "talked about the RENEWAL of the contract", "--date", "2026-11-01")
+    cli.ok("log", "bo", "email", "sent the brochure", "--date", "2026-11-02")
+    cli.ok("schedule", "zoe", "friday", "send the rénewal pricing")
+    found = json.loads(cli.ok("search", "renewal", "--format", "json"))
+    assert [(f["kind"], f["name"]) for f in found] == [
+        ("customer", "Zoë Müller"),
+        ("touchpoint", "Bo Beta"),
+        ("promise", "Zoë Müller"),
+    ]
+    assert [f["name"] for f in json.loads(cli.ok("search", "MULLER", "-f", "json"))] == [
+        "Zoë Müller"
+    ]
+    assert json.loads(cli.ok("search", "renew contr", "-f", "json"))[0]["kind"] == "touchpoint"
+    cli.ok("delete-touchpoint", "1", "--yes")
+    assert "touchpoint" not in cli.ok("search", "renewal")
+    assert "word" in cli.fails("search", "   ").stderr

@@ -309,3 +309,31 @@ def merge(
             f"dropped {merged.dropped_referrals} referral(s) the merge would have made a "
             "self-referral or a repeat"
         )
+
+
+@app.command()
+def search(
+    ctx: typer.Context,
+    text: Annotated[str, typer.Argument(help="Words to find, any case, with or without accents.")],
+    limit: LimitOption = 20,
+    output: FormatOption = TableFormat.table,
+    raw: RawOption = False,
+) -> None:
+    """Find customers by any field, and touchpoints and promises by the words of their notes.
+
+    Example: followup search renewal
+    """
+    from followup_cli.services.search import search as find
+
+    found = find(store(ctx, only_reads=True), text, limit)
+    items = [
+        {
+            "kind": f.kind,
+            "customer_id": f.customer_id,
+            "name": f.name,
+            "date": f.date,
+            "text": f.text,
+        }
+        for f in found
+    ]
+    emit(items, ["kind", "name", "date", "text", "customer_id"], output, raw=raw)

@@ -19,6 +19,7 @@ IMPORTANCE = (
     "referred",
     "reason",
     "change",
+    "text",
     "when",
     "date",
     "due_on",
@@ -44,7 +45,7 @@ IMPORTANCE = (
     "other_id",
 )
 NAMES = frozenset({"name", "customer", "referrer", "referred", "other_name"})
-FREE_TEXT = frozenset({"reason", "note", "notes", "change"})
+FREE_TEXT = frozenset({"reason", "note", "notes", "change", "text"})
 SHORTENED = frozenset(
     {"email", "phone", "company", "tags", "other_email", "referrer_email", "referred_email"}
 )

@@ -26,6 +26,7 @@ from followup_cli.store.insights import InsightQueries
 from followup_cli.store.journal import JournalQueries
 from followup_cli.store.migrations import ensure_current
 from followup_cli.store.referrals import ReferralQueries
+from followup_cli.store.search import SearchQueries
 
 
 class Store(
@@ -38,6 +39,7 @@ class Store(
     InsightQueries,
     JournalQueries,
     DuplicateQueries,
+    SearchQueries,
 ):
     def __init__(self, connection: sqlite3.Connection, path: Path, read_only: str | None = None):
         self.connection = connection

@@ -122,7 +122,35 @@ def _add_name_keys(db) -> None:
     db.execute("CREATE INDEX customers_name_key ON customers(name_key)")
 
 
-MIGRATIONS: list[Callable] = [_create_core_tables, _add_name_keys, create_journal]
+def _index_notes(db) -> None:
+    """Migration 4: full-text indexes of touchpoint and follow-up notes for `search` (FTS5,
+    words compared without case or accents), kept current by triggers. Written out rather
+    than by sqlite-utils' enable_fts, whose executescript would commit in the middle of the
+    migration's transaction."""
+    for table in ("touchpoints", "followups"):
+        db.execute(
+            f"CREATE VIRTUAL TABLE {table}_fts USING fts5(note, content='{table}', "
+            "content_rowid='id', tokenize='unicode61 remove_diacritics 2')"
+        )
+        db.execute(f"INSERT INTO {table}_fts (rowid, note) SELECT id, note FROM {table}")
+        db.execute(
+            f"CREATE TRIGGER {table}_fts_insert AFTER INSERT ON {table} BEGIN "
+            f"INSERT INTO {table}_fts (rowid, note) VALUES (new.id, new.note); END"
+        )
+        db.execute(
+            f"CREATE TRIGGER {table}_fts_delete AFTER DELETE ON {table} BEGIN "
+            f"INSERT INTO {table}_fts ({table}_fts, rowid, note) "
+            "VALUES ('delete', old.id, old.note); END"
+        )
+        db.execute(
+            f"CREATE TRIGGER {table}_fts_update AFTER UPDATE OF note ON {table} BEGIN "
+            f"INSERT INTO {table}_fts ({table}_fts, rowid, note) "
+            "VALUES ('delete', old.id, old.note); "
+            f"INSERT INTO {table}_fts (rowid, note) VALUES (new.id, new.note); END"
+        )
+
+
+MIGRATIONS: list[Callable] = [_create_core_tables, _add_name_keys, create_journal, _index_notes]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
