@@ -66,6 +66,18 @@ def terminal_env(tmp_path, followup_executable):
     subprocess.run(
         [
             followup_executable,
+            "refer",
+            "carla",
+            "Eleonora Estevez-Villanueva",
+            "--note",
+            "her former colleague at the trade fair in Valencia, keen on the wholesale range",
+        ],
+        env=env,
+        check=True,
+    )
+    subprocess.run(
+        [
+            followup_executable,
             "log",
             "ana",
             "call",
@@ -86,7 +98,17 @@ def terminal_env(tmp_path, followup_executable):
 
 @pytest.mark.parametrize("columns", [60, 80, 100, 120])
 @pytest.mark.parametrize(
-    "command", [["due"], ["list"], ["agenda", "--days", "30"], ["touchpoints"], ["show", "ana"]]
+    "command",
+    [
+        ["due"],
+        ["list"],
+        ["agenda", "--days", "30"],
+        ["touchpoints"],
+        ["show", "ana"],
+        ["referrals"],
+        ["pitch"],
+        ["search", "a"],
+    ],
 )
 def test_tables_fit_and_keep_names_and_dates_whole(
     followup_executable, terminal_env, command, columns
