@@ -108,6 +108,7 @@ def terminal_env(tmp_path, followup_executable):
         ["referrals"],
         ["pitch"],
         ["search", "a"],
+        ["stats"],
     ],
 )
 def test_tables_fit_and_keep_names_and_dates_whole(

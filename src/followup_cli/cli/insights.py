@@ -22,6 +22,7 @@ from followup_cli.output import render
 from followup_cli.values import count_of
 
 SPARK_MARKS = 56  # with the kind and the total beside it, a line fits 80 columns
+SPARK_ROOM = 24  # what a sparkline line needs besides its marks: indent, kind, total
 
 
 def _month(day: str) -> str:
@@ -61,59 +62,64 @@ def stats(
     by_status = ", ".join(
         f"{count} {status}" for status, count in figures.customers_by_status.items()
     )
-    render.line(f"customers: {by_status or 'none'}; joined {figures.joined}, lost {figures.lost}")
-    render.line(
+    render.wrapped_line(
+        f"customers: {by_status or 'none'}; joined {figures.joined}, lost {figures.lost}"
+    )
+    render.wrapped_line(
         f"coverage: {_percent(figures.coverage)} ({figures.covered} of "
         f"{figures.active_customers} active customers within their cadence)"
     )
     weekly = [point["coverage"] for point in figures.coverage_by_week]
     shown = ("-" if value is None else f"{value * 100:.0f}%" for value in weekly)
-    render.line("coverage, last 12 weeks: " + " ".join(shown))
-    render.line(
+    render.wrapped_line("coverage, last 12 weeks: " + " ".join(shown))
+    render.wrapped_line(
         f"referral rate: {_percent(figures.referral_rate)} ({figures.referrers} of "
         f"{figures.active_customers} active customers referred someone)"
     )
     became = figures.referred_became_customers
-    render.line(
+    render.wrapped_line(
         f"  {count_of(figures.referrals, 'referral')}, "
         f"{became} became {'a customer' if became == 1 else 'customers'}"
     )
     months = figures.referrals_by_month
     monthly = [month["referrals"] for month in months]
-    render.line(
+    render.wrapped_line(
         f"referrals by month, {_month(months[0]['month_ending'])} to "
         f"{_month(months[-1]['month_ending'])}: {render.sparkline(monthly)} "
         f"(most {max(monthly, default=0)})"
     )
     if figures.top_referrers:
-        render.line(
+        render.wrapped_line(
             "top referrers: "
             + ", ".join(f"{item['name']} ({item['referrals']})" for item in figures.top_referrers)
         )
-    render.line(
+    render.wrapped_line(
         f"sales: {figures.sales_total:g} in {count_of(figures.sales_count, 'sale')}; "
         f"{figures.sales_per_active_customer:g} per active customer, "
         f"{figures.sales_per_buyer:g} per buyer"
     )
     first = 1 - figures.repeat_sales_share if figures.sales_total else 0
-    render.line(
+    render.wrapped_line(
         f"  repeat {_percent(figures.repeat_sales_share)}, first purchases {_percent(first)}"
     )
-    render.line(f"at risk (silent over twice their cadence): {figures.at_risk}")
+    render.wrapped_line(f"at risk (silent over twice their cadence): {figures.at_risk}")
     for item in figures.at_risk_top:
-        render.line(
+        render.wrapped_line(
             f"  {item['name']}: {count_of(item['days_silent'], 'day')} "
             f"(cadence {count_of(item['cadence_days'], 'day')})"
         )
     if figures.touchpoints_by_week:
         weeks = len(figures.week_starts)
-        per_mark = -(-weeks // SPARK_MARKS)  # weeks a mark stands for, to fit 80 columns
-        unit = "week" if per_mark == 1 else f"{per_mark} weeks"
-        render.line(f"touchpoints, a mark a {unit}, {figures.week_starts[0]} to {figures.as_of}:")
+        marks_fitting = min(SPARK_MARKS, (render.terminal_width() or 80) - SPARK_ROOM)
+        per_mark = -(-weeks // max(marks_fitting, 8))  # weeks a mark stands for
+        unit = "a week" if per_mark == 1 else f"for every {per_mark} weeks"
+        render.wrapped_line(
+            f"touchpoints, a mark {unit}, {figures.week_starts[0]} to {figures.as_of}:"
+        )
         width = max(len(kind) for kind in figures.touchpoints_by_week)
         for kind, counts in figures.touchpoints_by_week.items():
             marks = [sum(counts[i : i + per_mark]) for i in range(0, weeks, per_mark)]
-            render.line(f"  {kind:<{width}} {render.sparkline(marks)} {sum(counts)}")
+            render.wrapped_line(f"  {kind:<{width}} {render.sparkline(marks)} {sum(counts)}")
 
 
 @app.command()

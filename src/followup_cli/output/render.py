@@ -43,6 +43,27 @@ def line(text: str = "") -> None:
     sys.stdout.write(neutralise(text) + "\n")
 
 
+def terminal_width() -> int | None:
+    """The width of the terminal stdout is, or None in a pipe (where nothing is cut)."""
+    if not sys.stdout.isatty():
+        return None
+    return _console().width
+
+
+def wrapped_line(text: str) -> None:
+    """A line of a report: wrapped at a terminal's width (continued two spaces further in),
+    whole in a pipe."""
+    width = terminal_width()
+    if width is None or len(text) <= width:
+        line(text)
+        return
+    import textwrap
+
+    indent = " " * (len(text) - len(text.lstrip()) + 2)
+    for part in textwrap.wrap(text, width, subsequent_indent=indent, break_on_hyphens=False):
+        line(part)
+
+
 def error(text: str) -> None:
     sys.stderr.write(f"followup: {neutralise(text)}\n")
     sys.stderr.flush()
