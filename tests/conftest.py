@@ -4,8 +4,13 @@ FOLLOWUP_DB points at tmp_path and FOLLOWUP_TODAY pins the date, so no test can 
 database or depend on the day it runs.
 """
 
+import fcntl
 import os
+import pty
+import struct
+import subprocess
 import sys
+import termios
 from pathlib import Path
 
 import pytest
@@ -74,3 +79,25 @@ def followup_executable() -> str:
 def bare_env(tmp_path) -> dict:
     """Roughly what cron gives a job: no LANG, a minimal PATH."""
     return {"PATH": "/usr/bin:/bin", "HOME": os.environ.get("HOME", str(tmp_path))}
+
+
+def on_a_terminal(
+    command: list[str], env: dict, columns: int = 80, rows: int = 50, input_too: bool = True
+) -> str:
+    """What a person would see: the command's output is a pseudo-terminal of that size (and
+    its input, unless `input_too` is False: then only stdout is a terminal)."""
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
+    streams = {"stdin": follower, "stderr": follower} if input_too else {}
+    try:
+        subprocess.run(command, stdout=follower, env=env, check=True, timeout=60, **streams)
+    finally:
+        os.close(follower)
+    seen = b""
+    try:
+        while chunk := os.read(leader, 65536):
+            seen += chunk
+    except OSError:  # the terminal is closed once its output is drained
+        pass
+    os.close(leader)
+    return seen.decode(errors="replace")

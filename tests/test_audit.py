@@ -4,6 +4,7 @@ to fail before its fix."""
 
 import json
 import os
+import pty
 import signal
 import sqlite3
 import stat
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import TODAY
+from conftest import TODAY, on_a_terminal
 
 
 def env_for(database: Path, **extra) -> dict:
@@ -414,27 +415,8 @@ def test_a_pipe_closed_early_is_no_error(followup_executable, database):
 def test_columns_0_still_prints(followup_executable, database):
     env = env_for(database)
     run(followup_executable, "add", "Ana Alpha", env=env)
-    import pty
-
-    leader, follower = pty.openpty()
-    try:
-        subprocess.run(
-            [followup_executable, "list"],
-            stdout=follower,
-            env={**env, "COLUMNS": "0"},
-            check=True,
-            timeout=30,
-        )
-    finally:
-        os.close(follower)
-    seen = b""
-    try:
-        while chunk := os.read(leader, 65536):
-            seen += chunk
-    except OSError:
-        pass
-    os.close(leader)
-    assert b"Ana" in seen
+    seen = on_a_terminal([followup_executable, "list"], {**env, "COLUMNS": "0"}, input_too=False)
+    assert "Ana" in seen
 
 
 # 12. restore checks the whole schema, and replaces a damaged book after keeping it aside.
@@ -538,27 +520,11 @@ def test_every_csv_we_print_is_guarded_unless_raw(cli, command):
 
 
 def test_carriage_returns_and_bidi_controls_are_shown_not_obeyed(followup_executable, tmp_path):
-    import pty
-
     env = env_for(tmp_path / "f.db")
     run(followup_executable, "add", "Bidi \u202egnp.exe\u202c Name", env=env)
     run(followup_executable, "log", "1", "line one\rOVERWRITE", env=env)
     for command in (["list"], ["export", "touchpoints"], ["show", "1"]):
-        leader, follower = pty.openpty()
-        try:
-            subprocess.run(
-                [followup_executable, *command], stdout=follower, env=env, check=True, timeout=30
-            )
-        finally:
-            os.close(follower)
-        seen = b""
-        try:
-            while chunk := os.read(leader, 65536):
-                seen += chunk
-        except OSError:
-            pass
-        os.close(leader)
-        text = seen.decode()
+        text = on_a_terminal([followup_executable, *command], env, input_too=False)
         assert "\u202e" not in text and "\u202c" not in text, command
         assert "one\rOVER" not in text, command
 
@@ -574,8 +540,6 @@ def test_remind_limit_0_lists_everyone(cli):
 
 
 def test_ctrl_c_at_a_prompt_exits_130(followup_executable, tmp_path):
-    import pty
-
     env = env_for(tmp_path / "f.db")
     run(followup_executable, "add", "Ana Alpha", env=env)
     leader, follower = pty.openpty()

@@ -4,10 +4,11 @@ import csv
 import io
 import json
 import os
-import pty
 import subprocess
 
 import pytest
+
+from conftest import on_a_terminal
 
 
 def build_book(cli):
@@ -105,23 +106,6 @@ def test_bad_export_arguments(cli, args):
     cli.fails(*args, code=2)
 
 
-def _through_a_terminal(command: list[str], env: dict) -> bytes:
-    """What a person would see: the command's stdout is a pseudo-terminal."""
-    leader, follower = pty.openpty()
-    try:
-        subprocess.run(command, stdout=follower, stderr=subprocess.PIPE, env=env, check=True)
-    finally:
-        os.close(follower)
-    seen = b""
-    try:
-        while chunk := os.read(leader, 65536):
-            seen += chunk
-    except OSError:  # the terminal is closed once its output is drained
-        pass
-    os.close(leader)
-    return seen
-
-
 @pytest.mark.parametrize(
     "command",
     [
@@ -136,9 +120,9 @@ def test_documents_show_escapes_on_a_terminal_and_keep_them_in_a_pipe(
 ):
     env = {**os.environ, "FOLLOWUP_DB": str(tmp_path / "f.db"), "FOLLOWUP_TODAY": "2026-11-22"}
     subprocess.run([followup_executable, "add", "Eve \x1b[2J Red\x9b"], env=env, check=True)
-    shown = _through_a_terminal([followup_executable, *command], env)
-    assert b"Eve" in shown
-    assert b"\x1b" not in shown and "\x9b".encode() not in shown
+    shown = on_a_terminal([followup_executable, *command], env, input_too=False)
+    assert "Eve" in shown
+    assert "\x1b" not in shown and "\x9b" not in shown
     piped = subprocess.run(
         [followup_executable, *command], env=env, capture_output=True, check=True
     ).stdout.decode()

@@ -1,44 +1,15 @@
 """What a person sees at a real terminal of a given size (a pseudo-terminal, not CliRunner's
 pretend width): tables fit, names stay whole, dates are never broken."""
 
-import fcntl
 import os
-import pty
 import re
-import struct
 import subprocess
-import termios
 
 import pytest
 
-from conftest import TODAY
+from conftest import TODAY, on_a_terminal
 
 NAMES = ["Ana Alpha", "Bruno Beta", "Carla Cruz-Castellanos", "Dmitri Dorn"]
-
-
-def on_a_terminal(command: list[str], env: dict, columns: int, rows: int = 50) -> str:
-    leader, follower = pty.openpty()
-    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
-    try:
-        subprocess.run(
-            command,
-            stdin=follower,
-            stdout=follower,
-            stderr=follower,
-            env=env,
-            check=True,
-            timeout=60,
-        )
-    finally:
-        os.close(follower)
-    seen = b""
-    try:
-        while chunk := os.read(leader, 65536):
-            seen += chunk
-    except OSError:
-        pass
-    os.close(leader)
-    return seen.decode()
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from followup_cli.cli.app import (
     FormatOption,
     LimitOption,
     RawOption,
+    SilenceOption,
     TableFormat,
     app,
     confirm,
@@ -22,7 +23,6 @@ from followup_cli.models import DEFAULT_CADENCE_DAYS
 from followup_cli.output import objects, render
 from followup_cli.services.due import due_list
 from followup_cli.services.touchpoints import log_touchpoint
-from followup_cli.values import MAX_CADENCE_DAYS
 
 
 @app.command()
@@ -77,14 +77,7 @@ def log(
 @app.command()
 def due(
     ctx: typer.Context,
-    days: Annotated[
-        int,
-        typer.Option(
-            min=1,
-            max=MAX_CADENCE_DAYS,
-            help="Silence that makes a customer due, when they have no cadence.",
-        ),
-    ] = DEFAULT_CADENCE_DAYS,
+    days: SilenceOption = DEFAULT_CADENCE_DAYS,
     limit: LimitOption = 10,
     tag: Annotated[str | None, typer.Option("--tag", "-t", help="Only this tag.")] = None,
     as_of: Annotated[

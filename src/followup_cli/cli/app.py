@@ -25,6 +25,7 @@ from followup_cli.errors import (
     InvalidInputError,
 )
 from followup_cli.output import render
+from followup_cli.values import MAX_CADENCE_DAYS
 
 
 class FollowupGroup(TyperGroup):
@@ -232,6 +233,15 @@ def confirm(question: str) -> None:
         raise typer.Exit(1)
 
 
+SilenceOption = Annotated[
+    int,
+    typer.Option(
+        "--days",
+        min=1,
+        max=MAX_CADENCE_DAYS,
+        help="Silence that makes a customer due, when they have no cadence.",
+    ),
+]
 MAX_LIMIT = 1_000_000
 # A number outside its range is a usage error (exit 2), as a word where a number belongs is.
 LimitOption = Annotated[

@@ -7,7 +7,16 @@ from typing import Annotated
 import typer
 
 from followup_cli import config
-from followup_cli.cli.app import FormatOption, LimitOption, RawOption, TableFormat, app, emit, store
+from followup_cli.cli.app import (
+    FormatOption,
+    LimitOption,
+    RawOption,
+    SilenceOption,
+    TableFormat,
+    app,
+    emit,
+    store,
+)
 from followup_cli.cli.customers import CustomerArgument, complete_customer
 from followup_cli.errors import InvalidInputError
 from followup_cli.models import DEFAULT_CADENCE_DAYS
@@ -193,14 +202,7 @@ class DigestFormat(StrEnum):
 @app.command()
 def remind(
     ctx: typer.Context,
-    days: Annotated[
-        int,
-        typer.Option(
-            min=1,
-            max=MAX_CADENCE_DAYS,
-            help="Silence that makes a customer due, without a cadence.",
-        ),
-    ] = DEFAULT_CADENCE_DAYS,
+    days: SilenceOption = DEFAULT_CADENCE_DAYS,
     limit: LimitOption = 10,
     always: Annotated[
         bool, typer.Option(help="Say 'nothing to do' instead of printing nothing.")
