@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from followup_cli import values
 from followup_cli.dates.phrases import parse_past
 from followup_cli.errors import InvalidInputError, NotFoundError
-from followup_cli.models import Referral
+from followup_cli.models import Customer, Referral
 from followup_cli.services.lookup import customer_named, refuse_taken_email, resolve_customer
 from followup_cli.store import Store
 
@@ -35,39 +35,52 @@ def record_referral(
     when: str | None = None,
     date_order: str | None = None,
 ) -> RecordedReferral:
+    date = parse_past(when, today, date_order) if when is not None else today
+    with store.transaction("refer"):
+        referrer = resolve_customer(store, referrer_reference)
+        store.describe_change(f"{referrer.name} referred {person.name}")
+        return refer_within(store, referrer, person, date, note, today)
+
+
+def refer_within(
+    store: Store,
+    referrer: Customer,
+    person: ReferredPerson,
+    date: dt.date,
+    note: str | None,
+    today: dt.date,
+) -> RecordedReferral:
+    """The referral, inside the caller's transaction (`refer`, or a `work` round's change).
+    NAME is the customer with that email, else that whole name, else a new prospect."""
     name = values.clean_name(person.name)
     email = values.clean_email(person.email)
     if email is None and values.is_email(name):
         email = name  # `refer ana bob@example.com`: the address is who is meant
     note = values.clean_text(note, "note")
-    date = parse_past(when, today, date_order) if when is not None else today
-    with store.transaction("refer"):
-        referrer = resolve_customer(store, referrer_reference)
-        store.describe_change(f"{referrer.name} referred {name}")
-        referred = customer_named(store, name, email)
-        is_new = referred is None
-        if referred is None:
-            refuse_taken_email(store, email)
-            referred_id = store.insert_customer(
-                name=name,
-                email=email,
-                phone=values.clean_text(person.phone, "phone"),
-                company=values.clean_text(person.company, "company"),
-                status="prospect",
-                notes=f"Referred by {referrer.name}",
-                created_on=today,
-            )
-        else:
-            referred_id = referred.id
-        if referred_id == referrer.id:
-            raise InvalidInputError(f"{referrer.name} cannot refer themselves")
-        existing = store.referral_between(referrer.id, referred_id)
-        if existing:
-            raise InvalidInputError(
-                f"{referrer.name} referring {existing.referred} is already on file "
-                f"(recorded for {existing.date.isoformat()})"
-            )
-        referral_id = store.insert_referral(referrer.id, referred_id, date, note, today)
+    referred = customer_named(store, name, email)
+    is_new = referred is None
+    if referred is None:
+        refuse_taken_email(store, email)
+        referred_id = store.insert_customer(
+            name=name,
+            email=email,
+            phone=values.clean_text(person.phone, "phone"),
+            company=values.clean_text(person.company, "company"),
+            status="prospect",
+            notes=f"Referred by {referrer.name}",
+            created_on=today,
+        )
+    else:
+        referred_id = referred.id
+    if referred_id == referrer.id:
+        raise InvalidInputError(f"{referrer.name} cannot refer themselves")
+    existing = store.referral_between(referrer.id, referred_id)
+    if existing:
+        raise InvalidInputError(
+            f"{referrer.name} referring {existing.referred} is already on file "
+            f"(recorded for {existing.date.isoformat()})"
+        )
+    referral_id = store.insert_referral(referrer.id, referred_id, date, note, today)
     referral = next(r for r in store.referrals(referrer_id=referrer.id) if r.id == referral_id)
     return RecordedReferral(referral, is_new)
 
