@@ -8,5 +8,6 @@ from followup_cli.cli import (  # noqa: F401  (importing a module registers its 
     import_export,
     insights,
     referrals,
+    work,
 )
 from followup_cli.cli.app import app  # noqa: F401  (followup_cli.main runs it)

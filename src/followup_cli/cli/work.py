@@ -1,0 +1,81 @@
+"""work: call your due customers one at a time, and ask each for a referral."""
+
+import sys
+from typing import Annotated
+
+import typer
+
+from followup_cli import config
+from followup_cli.cli.app import LimitOption, SilenceOption, app, store
+from followup_cli.errors import FollowupError, InvalidInputError
+from followup_cli.models import DEFAULT_CADENCE_DAYS
+
+
+@app.command()
+def work(
+    ctx: typer.Context,
+    days: SilenceOption = DEFAULT_CADENCE_DAYS,
+    limit: LimitOption = 10,
+    tag: Annotated[str | None, typer.Option("--tag", "-t", help="Only this tag.")] = None,
+) -> None:
+    """Call the due customers one at a time: a key per outcome, then a note, a promise and a
+    referral; every answer is saved at once.
+
+    Example: followup work --limit 10
+    """
+    from followup_cli.output import work_screen as screen
+    from followup_cli.services import work as service
+
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise InvalidInputError(
+            "work needs a terminal; in a script use `followup due` and `followup log`"
+        )
+    book, today, order = store(ctx), config.today(), config.date_order()
+    entries = service.round_of(book, today, days, limit, tag)
+    contacts = promises = referrals = skipped = 0
+    for position, entry in enumerate(entries, start=1):
+        context = service.context_of(book, entry.customer.id)
+        screen.show(position, len(entries), entry, context)
+        key = screen.read_key()
+        if key == "q":
+            break
+        if key == "s":
+            skipped += 1
+            continue
+        if key == "l":
+            day = _day(screen, service, "Call back when?", today, order, required=True)
+            service.later(book, context.customer, day, today)
+            promises += 1
+            continue
+        note = screen.ask("Note (Enter: none):") or None
+        next_day = _day(screen, service, "Next follow-up (Enter: none):", today, order)
+        while True:
+            answer = screen.ask("Referral, NAME [EMAIL] (Enter: none):")
+            answers = service.Answers(
+                service.OUTCOMES[key],
+                note,
+                next_day,
+                service.referred_person(answer) if answer else None,
+            )
+            try:
+                referred = service.record_contact(book, context.customer, answers, today)
+            except FollowupError as problem:
+                screen.say(f"{problem.message}; try again, or Enter for none")
+                continue
+            break
+        contacts += 1
+        promises += next_day is not None
+        referrals += referred
+    screen.summary(contacts, promises, referrals, skipped)
+
+
+def _day(screen, service, prompt: str, today, order, required: bool = False):
+    """A WHEN it cannot read is asked again with the reason, never guessed."""
+    while True:
+        text = screen.ask(prompt)
+        if not text and not required:
+            return None
+        try:
+            return service.promise_day(text, today, order)
+        except FollowupError as problem:
+            screen.say(problem.message)

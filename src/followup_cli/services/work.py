@@ -1,0 +1,86 @@
+"""`followup work`: the due list, one customer at a time, each answer written at once.
+
+Each customer's answers (the contact, its note, the promise, the referral) are one change,
+so `undo` takes a whole call back, and quitting or a kill loses nothing already answered.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from followup_cli.dates.phrases import parse_future
+from followup_cli.models import Customer, FollowUp, Referral, Touchpoint
+from followup_cli.services.due import due_list
+from followup_cli.services.referrals import ReferredPerson, refer_within
+from followup_cli.services.touchpoints import record_touchpoint
+from followup_cli.store import Store
+from followup_cli.values import clean_text, is_email
+
+OUTCOMES = {"c": "call", "e": "email", "v": "visit", "m": "message"}
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a screen shows of one customer besides the due reason."""
+
+    customer: Customer
+    touchpoints: list[Touchpoint]
+    open_follow_ups: list[FollowUp]
+    referrals_made: list[Referral]
+
+
+def round_of(store: Store, today: dt.date, days: int, limit: int, tag: str | None):
+    """The due list, exactly as `due` orders it."""
+    return due_list(store, today, days=days, limit=limit, tag=tag).entries
+
+
+def context_of(store: Store, customer_id: int) -> Context:
+    return Context(
+        customer=store.customer_by_id(customer_id),
+        touchpoints=store.touchpoints_of(customer_id)[:3],
+        open_follow_ups=store.open_follow_ups_of(customer_id),
+        referrals_made=store.referrals(referrer_id=customer_id),
+    )
+
+
+def promise_day(text: str, today: dt.date, date_order: str | None) -> dt.date:
+    """A promised day as `--next` reads it (the screen asks again when it cannot)."""
+    return parse_future(text, today, date_order)
+
+
+def referred_person(text: str) -> ReferredPerson:
+    """ "NAME [EMAIL]": the last word is the email when it is an address."""
+    words = text.split()
+    if len(words) > 1 and is_email(words[-1]):
+        return ReferredPerson(name=" ".join(words[:-1]), email=words[-1])
+    return ReferredPerson(name=text.strip())
+
+
+@dataclass(frozen=True)
+class Answers:
+    kind: str
+    note: str | None
+    next_day: dt.date | None
+    referral: ReferredPerson | None
+
+
+def record_contact(store: Store, customer: Customer, answers: Answers, today: dt.date) -> bool:
+    """The contact, its promise and its referral, as one change; True when a referral was
+    recorded."""
+    note = clean_text(answers.note, "note")
+    with store.transaction(f"work: {answers.kind} with {customer.name} on {today.isoformat()}"):
+        record_touchpoint(store, customer.id, today, answers.kind, note, None)
+        if answers.next_day:
+            store.insert_follow_up(customer.id, answers.next_day, note, today)
+        if answers.referral:
+            refer_within(store, customer, answers.referral, today, None, today)
+    return answers.referral is not None
+
+
+def later(store: Store, customer: Customer, day: dt.date, today: dt.date) -> None:
+    """Call back on `day`: the customer's oldest open promise moves there, or one is made."""
+    with store.transaction(f"work: call {customer.name} later, on {day.isoformat()}"):
+        open_ones = store.open_follow_ups_of(customer.id)
+        if open_ones:
+            store.move_follow_up(open_ones[0].id, day)
+        else:
+            store.insert_follow_up(customer.id, day, "call back", today)
