@@ -12,7 +12,7 @@ KEYS = (
     ("c", "called"),
     ("e", "emailed"),
     ("v", "visited/met"),
-    ("m", "left a message"),
+    ("m", "message left"),
     ("l", "later"),
     ("s", "skip"),
     ("q", "quit"),
