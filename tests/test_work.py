@@ -117,6 +117,12 @@ def test_a_round_calls_skips_moves_and_quits(followup_executable, book):
         "work: call Cy Cruz later, on 2026-11-27",
         "work: call with Ana Alpha on 2026-11-22",
     ]
+    for _ in range(2):  # the later, then the whole call with its note, promise and referral
+        subprocess.run([followup_executable, "undo"], env=book, check=True, capture_output=True)
+    assert _rows(book, "SELECT count(*) FROM touchpoints")[0][0] == 0
+    assert _rows(book, "SELECT count(*) FROM followups")[0][0] == 0
+    assert _rows(book, "SELECT count(*) FROM referrals")[0][0] == 0
+    assert _rows(book, "SELECT count(*) FROM customers")[0][0] == 4  # Gus is gone too
 
 
 def test_ctrl_c_in_the_middle_keeps_what_was_answered(followup_executable, book):
@@ -124,16 +130,15 @@ def test_ctrl_c_in_the_middle_keeps_what_was_answered(followup_executable, book)
     screen.expect("1 of 4")
     screen.type("e")
     screen.expect("Note")
-    screen.type("\n")
+    screen.type("sent the spring prices\n")
     screen.expect("Next follow-up")
-    screen.type("\n")
-    screen.expect("Referral")
-    screen.type("\n")
-    screen.expect("2 of 4")
-    os.killpg(screen.process.pid, signal.SIGINT)
+    os.killpg(screen.process.pid, signal.SIGINT)  # before the promise is answered
     assert screen.finish() == 130
     assert "interrupted after the change was saved" in screen.seen
-    assert _rows(book, "SELECT customer_id, kind FROM touchpoints") == [(1, "email")]
+    assert _rows(book, "SELECT customer_id, kind, note FROM touchpoints") == [
+        (1, "email", "sent the spring prices")
+    ]
+    assert _rows(book, "SELECT count(*) FROM followups")[0][0] == 0
     attributes = termios.tcgetattr(0) if os.isatty(0) else None
     assert attributes is None or attributes[3] & termios.ICANON  # our own terminal untouched
 

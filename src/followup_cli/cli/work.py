@@ -47,25 +47,26 @@ def work(
             service.later(book, context.customer, day, today)
             promises += 1
             continue
+        change, touchpoint_id = service.record_contact(
+            book, context.customer, service.OUTCOMES[key], today
+        )
+        contacts += 1
         note = screen.ask("Note (Enter: none):") or None
+        if note:
+            service.add_note(book, change, touchpoint_id, note)
         next_day = _day(screen, service, "Next follow-up (Enter: none):", today, order)
-        while True:
-            answer = screen.ask("Referral, NAME [EMAIL] (Enter: none):")
-            answers = service.Answers(
-                service.OUTCOMES[key],
-                note,
-                next_day,
-                service.referred_person(answer) if answer else None,
-            )
+        if next_day:
+            service.add_promise(book, change, context.customer, next_day, note, today)
+            promises += 1
+        while answer := screen.ask("Referral, NAME [EMAIL] (Enter: none):"):
             try:
-                referred = service.record_contact(book, context.customer, answers, today)
+                person = service.referred_person(answer)
+                service.add_referral(book, change, context.customer, person, today)
             except FollowupError as problem:
                 screen.say(f"{problem.message}; try again, or Enter for none")
                 continue
+            referrals += 1
             break
-        contacts += 1
-        promises += next_day is not None
-        referrals += referred
     screen.summary(contacts, promises, referrals, skipped)
 
 

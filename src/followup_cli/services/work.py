@@ -55,25 +55,32 @@ def referred_person(text: str) -> ReferredPerson:
     return ReferredPerson(name=text.strip())
 
 
-@dataclass(frozen=True)
-class Answers:
-    kind: str
-    note: str | None
-    next_day: dt.date | None
-    referral: ReferredPerson | None
+def record_contact(store: Store, customer: Customer, kind: str, today: dt.date) -> tuple:
+    """The contact, saved at once; returns (its change, its touchpoint) for the answers
+    that follow, which join the same change."""
+    with store.transaction(f"work: {kind} with {customer.name} on {today.isoformat()}"):
+        touchpoint_id, _ = record_touchpoint(store, customer.id, today, kind, None, None)
+        change = store.current_change()
+    return change, touchpoint_id
 
 
-def record_contact(store: Store, customer: Customer, answers: Answers, today: dt.date) -> bool:
-    """The contact, its promise and its referral, as one change; True when a referral was
-    recorded."""
-    note = clean_text(answers.note, "note")
-    with store.transaction(f"work: {answers.kind} with {customer.name} on {today.isoformat()}"):
-        record_touchpoint(store, customer.id, today, answers.kind, note, None)
-        if answers.next_day:
-            store.insert_follow_up(customer.id, answers.next_day, note, today)
-        if answers.referral:
-            refer_within(store, customer, answers.referral, today, None, today)
-    return answers.referral is not None
+def add_note(store: Store, change: int, touchpoint_id: int, note: str) -> None:
+    with store.transaction(continues=change):
+        store.update_touchpoint(touchpoint_id, {"note": clean_text(note, "note")})
+
+
+def add_promise(
+    store: Store, change: int, customer: Customer, day: dt.date, note: str | None, today
+) -> None:
+    with store.transaction(continues=change):
+        store.insert_follow_up(customer.id, day, note, today)
+
+
+def add_referral(
+    store: Store, change: int, customer: Customer, person: ReferredPerson, today: dt.date
+) -> None:
+    with store.transaction(continues=change):
+        refer_within(store, customer, person, today, None, today)
 
 
 def later(store: Store, customer: Customer, day: dt.date, today: dt.date) -> None:

@@ -47,22 +47,26 @@ class Store(
         self.read_only = read_only  # why this store cannot write, when it cannot
 
     @contextmanager
-    def transaction(self, change: str | None = None) -> Iterator[None]:
+    def transaction(
+        self, change: str | None = None, continues: int | None = None
+    ) -> Iterator[None]:
         """All or nothing: the write lock is taken first, and any exception rolls back (where
         SQLite has not rolled back already, as it does when the disk is full). Ctrl-C is
         held off while COMMIT runs, so that an interrupt is always either before the commit
         (nothing was changed) or after it (changes_saved() says so).
 
-        `change` names it in the undo journal (store/journal.py); a transaction without one
-        (undo itself) is not journaled."""
+        `change` names it in the undo journal (store/journal.py), or it `continues` an
+        earlier change by id; a transaction with neither (undo itself) is not journaled."""
         if self.read_only:
             raise DatabaseError(self.read_only)
         self.connection.execute("BEGIN IMMEDIATE")
         try:
             if change:
                 self.begin_change(change)
+            elif continues:
+                self.continue_change(continues)
             yield
-            changed = self.end_change() if change else True
+            changed = self.end_change() if change or continues else True
         except BaseException:
             if self.connection.in_transaction:
                 self.connection.execute("ROLLBACK")

@@ -60,6 +60,16 @@ class JournalQueries:
         )
         self.connection.execute("UPDATE temp.undo_current SET change_id = ?", (cursor.lastrowid,))
 
+    def continue_change(self, change_id: int) -> None:
+        """Inside a later transaction, before its first write: its writes join change
+        `change_id` (a `work` round saves each answer at once, the customer's answers being
+        one change). Rows it inserts are above that change's marks, so undo finds them."""
+        self._ensure_triggers()
+        self.connection.execute("UPDATE temp.undo_current SET change_id = ?", (change_id,))
+
+    def current_change(self) -> int | None:
+        return self.connection.execute("SELECT change_id FROM temp.undo_current").fetchone()[0]
+
     def describe_change(self, summary: str) -> None:
         """Say what the change did, once it is known (the customer resolved, the counts)."""
         self.connection.execute(
