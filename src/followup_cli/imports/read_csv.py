@@ -34,9 +34,6 @@ csv.field_size_limit(MAX_LINE_BYTES)  # our own 64 KiB limit reports the line; c
 class CsvSource:
     header: list[str]
     chunks: Callable[[int], Iterator[tuple[Sequence[int], list[list[str]]]]]
-    encoding: str
-    delimiter: str
-    preamble_lines: int
     size: int | None
     position: callable  # bytes read so far, for a progress bar
     unclosed_quote_line: int | None = None  # set once the chunks are read to the end
@@ -50,7 +47,7 @@ class _Replay(io.RawIOBase):
 
     def __init__(self, sample: bytes, rest):
         self._sample, self._rest, self.consumed = sample, rest, 0
-        self.line_breaks, self.run, self.quotes, self.ended = 0, 0, 0, False
+        self.line_breaks, self.run, self.quotes = 0, 0, 0
 
     def readable(self) -> bool:
         return True
@@ -64,7 +61,6 @@ class _Replay(io.RawIOBase):
             count = len(chunk)
         buffer[:count] = chunk
         self.consumed += count
-        self.ended = count == 0
         self._count(chunk)
         return count
 
@@ -228,9 +224,6 @@ def open_csv(
         source_read = CsvSource(
             header=header,
             chunks=lambda size: _chunks(reader, raw, before_header, size, source_read),
-            encoding=chosen_encoding,
-            delimiter=chosen_delimiter,
-            preamble_lines=before_header,
             size=size,
             position=lambda: raw.consumed,
         )

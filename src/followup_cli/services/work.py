@@ -36,7 +36,7 @@ def round_of(store: Store, today: dt.date, days: int, limit: int, tag: str | Non
 def context_of(store: Store, customer_id: int) -> Context:
     return Context(
         customer=store.customer_by_id(customer_id),
-        touchpoints=store.touchpoints_of(customer_id)[:3],
+        touchpoints=[tp for tp, _ in store.touchpoints_where(customer_id, None, None, 3)],
         open_follow_ups=store.open_follow_ups_of(customer_id),
         referrals_made=store.referrals(referrer_id=customer_id),
     )

@@ -111,7 +111,7 @@ class CustomerQueries:
         if unknown:
             raise ValueError(f"not editable: {sorted(unknown)}")
         encoded = {
-            column: json.dumps(list(value), ensure_ascii=False) if column == "tags" else value
+            column: encode_tags(value) if column == "tags" else value
             for column, value in changes.items()
         }
         if "extra" in encoded:
