@@ -71,6 +71,11 @@ _TAG_SEPARATORS = re.compile(r":::|[,;]")
 _SYSTEM_GROUPS = frozenset({"mycontacts", "starred"})  # Google's "* myContacts", "* starred"
 
 
+def is_system_group(label: str) -> bool:
+    """Google's groups every contact is in ("myContacts", "starred"): not the user's tags."""
+    return label.replace(" ", "").strip("*").casefold() in _SYSTEM_GROUPS
+
+
 def split_tags(cells: list[str] | tuple[str, ...]) -> tuple[str, ...]:
     """Tags, lower-case, trimmed, each once: commas, semicolons and Google's " ::: " separate
     them; Google's starred system groups ("* myContacts") are not tags, and another star
@@ -83,7 +88,7 @@ def split_tags(cells: list[str] | tuple[str, ...]) -> tuple[str, ...]:
             tag = part.strip().lower()
             if tag.startswith("*"):
                 tag = tag.lstrip("*").strip()
-                if tag.replace(" ", "") in _SYSTEM_GROUPS:
+                if is_system_group(tag):
                     continue
             if tag:
                 tags[tag] = None

@@ -38,6 +38,7 @@ class ExportFormat(StrEnum):
     csv = "csv"
     json = "json"
     ics = "ics"
+    vcard = "vcard"
 
 
 class Conflict(StrEnum):
@@ -57,7 +58,12 @@ def import_(
     kind: Annotated[
         ImportKind, typer.Argument(metavar="KIND", help="customers, touchpoints or referrals.")
     ],
-    file: Annotated[str, typer.Argument(metavar="FILE", help="A CSV file, or - for stdin.")],
+    file: Annotated[
+        str,
+        typer.Argument(
+            metavar="FILE", help="A CSV file, vCards (a .vcf file or folder), or - for stdin."
+        ),
+    ],
     dry_run: Annotated[bool, typer.Option(help="Check and count, write nothing.")] = False,
     skip_invalid: Annotated[
         bool, typer.Option(help="Import the good rows and report the rest.")
@@ -82,11 +88,12 @@ def import_(
         ReportFormat, typer.Option("--format", "-f", help="The report as text or json.")
     ] = ReportFormat.text,
 ) -> None:
-    """Import CSV: ours, or Google, Outlook, HubSpot, Salesforce, Pipedrive, LinkedIn exports.
+    """Import CSV (ours, or Google, Outlook, HubSpot, Salesforce, Pipedrive, LinkedIn
+    exports) or vCards from a phone or address book.
 
     Example: followup import customers hubspot-contacts.csv --dry-run
     """
-    from followup_cli.imports.pipeline import ImportOptions, ImportRefused, import_csv
+    from followup_cli.imports.pipeline import ImportOptions, ImportRefused, import_file
 
     options = ImportOptions(
         dry_run=dry_run,
@@ -100,7 +107,7 @@ def import_(
     size = None if file == "-" else _size(file)
     with render.progress_bar(f"importing {kind.value}", size, PROGRESS_MINIMUM_BYTES) as bar:
         try:
-            report = import_csv(store(ctx), kind.value, file, options, config.today(), bar)
+            report = import_file(store(ctx), kind.value, file, options, config.today(), bar)
         except ImportRefused as refusal:
             _print_report(refusal.report, output, to_stderr=True)
             raise
@@ -159,7 +166,8 @@ def export(
         typer.Argument(metavar="KIND", help="customers, touchpoints, referrals, followups."),
     ],
     output_format: Annotated[
-        ExportFormat, typer.Option("--format", "-f", help="csv, json, or ics for followups.")
+        ExportFormat,
+        typer.Option("--format", "-f", help="csv, json; vcard for customers, ics for followups."),
     ] = ExportFormat.csv,
     output_file: Annotated[
         Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write here, not stdout.")
@@ -168,7 +176,8 @@ def export(
         bool, typer.Option(help="Do not guard CSV cells against spreadsheet formulas.")
     ] = False,
 ) -> None:
-    """Export a table as CSV (re-importable) or JSON; open follow-ups also as iCalendar.
+    """Export a table as CSV (re-importable) or JSON; customers also as vCard, open
+    follow-ups as iCalendar.
 
     Example: followup export customers -o customers.csv
     """
@@ -176,6 +185,8 @@ def export(
 
     if output_format is ExportFormat.ics and kind is not ExportKind.followups:
         raise InvalidInputError("--format ics is for `export followups` only")
+    if output_format is ExportFormat.vcard and kind is not ExportKind.customers:
+        raise InvalidInputError("--format vcard is for `export customers` only")
     objects = export_objects(store(ctx, only_reads=True), kind.value)
     with _output(ctx, output_file) as stream:
         if output_format is ExportFormat.json:
@@ -184,6 +195,10 @@ def export(
             columns = COLUMNS[kind.value]
             rows = ([export_cell(item[column]) for column in columns] for item in objects)
             render.csv_document(columns, rows, raw, stream)
+        elif output_format is ExportFormat.vcard:
+            from followup_cli.output.vcard import vcard_text
+
+            stream.writelines(vcard_text(objects))
         else:
             _write_calendar(ctx, stream)
     if output_file:

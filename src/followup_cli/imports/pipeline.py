@@ -1,6 +1,7 @@
 """`followup import`: a file into the book, all or nothing, in the order the data flows.
 
-1. read_csv.py reads the bytes as CSV (encoding, delimiter, preamble, line numbers);
+1. read_csv.py reads the bytes as CSV (encoding, delimiter, preamble, line numbers), or
+   read_vcard.py reads vCards into the same field values that step 2 gives for a row;
 2. columns.py maps each column to a field (vendor headers, --map) and takes a row's values;
 3. records.py makes each row a record, or skips it, or rejects it with the reason;
 4. write_customers.py and write_activity.py match records against the book (through
@@ -29,7 +30,9 @@ from dataclasses import dataclass, field
 from followup_cli.dates.cells import is_slashed, slashed_order_hint
 from followup_cli.errors import FollowupError, InvalidInputError
 from followup_cli.imports.columns import DATE_FIELDS, ColumnMap, detect_preamble, map_columns
-from followup_cli.imports.read_csv import load_source, open_csv
+from followup_cli.imports.read_csv import is_directory, load_source, open_csv
+from followup_cli.imports.read_vcard import FIELDS as VCARD_FIELDS
+from followup_cli.imports.read_vcard import is_vcard_source, open_vcards
 from followup_cli.imports.records import primary_email
 from followup_cli.imports.write_activity import ReferralWriter, TouchpointWriter
 from followup_cli.imports.write_customers import CustomerWriter
@@ -98,7 +101,7 @@ class _Survey:
     emails_repeat: bool | None  # None: not surveyed
 
 
-def import_csv(
+def import_file(
     store: Store,
     kind: str,
     source: str,
@@ -106,19 +109,34 @@ def import_csv(
     today: dt.date,
     progress: Callable[[int, int | None], None] | None = None,
 ) -> ImportReport:
+    """A CSV file of any kind, or vCards of customers (a .vcf file, a directory of them,
+    or input that opens with BEGIN:VCARD)."""
     _check_options(kind, options)
-    data = load_source(source)
+    data = None if kind == "customers" and is_directory(source) else load_source(source)
     fresh_book = kind == "customers" and not store.has_customers()
-    survey = _survey(data, kind, options, fresh_book)
+    if kind == "customers" and is_vcard_source(source, data):
+        _check_vcard_options(options)
+        cards = open_vcards(source, data, options.encoding)
+        survey = _Survey({}, None)
+
+        def read_records(context, report, indexes):
+            _read_vcards(store, cards, context, report, indexes, progress)
+
+    else:
+        survey = _survey(data, kind, options, fresh_book)
+
+        def read_records(context, report, indexes):
+            _read(store, kind, data, context, report, indexes, progress)
+
     store.prepare_for_bulk_writes()
     gc.disable()  # rows hold no cycles: reference counting frees them, the collector's
     try:  # passes over hundreds of thousands of lists only cost time (~5 %)
-        return _import(store, kind, source, data, options, today, survey, fresh_book, progress)
+        return _import(store, kind, source, options, today, survey, fresh_book, read_records)
     finally:
         gc.enable()
 
 
-def _import(store, kind, source, data, options, today, survey, fresh_book, progress):
+def _import(store, kind, source, options, today, survey, fresh_book, read_records):
     def read(defer_unique_email: bool) -> ImportReport:
         context = ImportContext(options, today, survey.date_orders, defer_unique_email)
         report = ImportReport(kind=kind, source=source, dry_run=options.dry_run)
@@ -127,7 +145,7 @@ def _import(store, kind, source, data, options, today, survey, fresh_book, progr
             if fresh_book
             else nullcontext()
         )
-        _read(store, kind, data, context, report, indexes, progress)
+        read_records(context, report, indexes)
         return report
 
     try:
@@ -168,13 +186,35 @@ def _read(store, kind, data, context, report, indexes, progress) -> None:
                 writer.take_chunk(lines, rows)
                 if progress:
                     progress(csv_source.position(), csv_source.size)
-            if csv_source.unclosed_quote_line:
-                writer.reject(
-                    csv_source.unclosed_quote_line,
-                    "a quote opened in this record is never closed, so it runs to the end of "
-                    "the file; close the quote",
-                )
+            for line, reason in csv_source.rejected:
+                writer.reject(line, reason)
             writer.finish()
+
+
+PROGRESS_EVERY_CARDS = 200
+
+
+def _read_vcards(store, cards, context, report, indexes, progress) -> None:
+    columns = map_columns(list(VCARD_FIELDS), "customers", [])
+    writer = CustomerWriter(store, context, columns, report)
+    with indexes:
+        for count, (line, values) in enumerate(cards.cards(), start=1):
+            writer.take_parsed(line, values)
+            if progress and count % PROGRESS_EVERY_CARDS == 0:
+                progress(cards.position(), cards.size)
+        for line, reason in cards.rejected:
+            writer.reject(line, reason)
+        writer.finish()
+
+
+def _check_vcard_options(options: ImportOptions) -> None:
+    for name, value in (
+        ("--map", options.maps),
+        ("--delimiter", options.delimiter),
+        ("--date-order", options.date_order),
+    ):
+        if value:
+            raise InvalidInputError(f"{name} is for CSV files; this is a vCard file")
 
 
 def _check_options(kind: str, options: ImportOptions) -> None:

@@ -16,7 +16,7 @@ import stat
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import accumulate, chain, islice
 from pathlib import Path
 
@@ -36,7 +36,8 @@ class CsvSource:
     chunks: Callable[[int], Iterator[tuple[Sequence[int], list[list[str]]]]]
     size: int | None
     position: callable  # bytes read so far, for a progress bar
-    unclosed_quote_line: int | None = None  # set once the chunks are read to the end
+    # (line, reason) of records refused while reading; complete once the chunks are read
+    rejected: list[tuple[int, str]] = field(default_factory=list)
 
 
 class _Replay(io.RawIOBase):
@@ -83,6 +84,10 @@ def read_stdin() -> bytes:
     if sys.stdin is None:
         raise InvalidInputError("standard input is closed; give a file instead of -")
     return _held(sys.stdin.buffer, "standard input")
+
+
+def is_directory(source: str) -> bool:
+    return source != "-" and Path(source).is_dir()
 
 
 def load_source(source: str) -> str | bytes:
@@ -304,10 +309,16 @@ def _chunks(reader, raw: _Replay, before_header: int, size: int, source: CsvSour
         lines, rows = pending
         if raw.quotes % 2 and any("\n" in cell or "\r" in cell for cell in rows[-1]):
             # csv reads a quote never closed to the end of the file, as one last record
-            source.unclosed_quote_line = lines[-1]
+            source.rejected.append((lines[-1], _UNCLOSED_QUOTE))
             lines, rows = lines[:-1], rows[:-1]
         if rows:
             yield lines, rows
+
+
+_UNCLOSED_QUOTE = (
+    "a quote opened in this record is never closed, so it runs to the end of the file; "
+    "close the quote"
+)
 
 
 def _records(reader, preamble: int, size: int) -> Iterator[tuple[Sequence[int], list[list[str]]]]:

@@ -123,11 +123,11 @@ def _addresses(cells: list[str]) -> tuple[list[str], list[str]]:
         return cells, []  # the common case, without splitting
     valid, other = [], []
     for cell in cells:
-        if cell.startswith(("/o=", "/O=")):
-            other.append(cell)
+        parts = [part.strip("<>\"' ") for part in _ADDRESS_SEPARATORS.split(cell.strip("<>"))]
+        if not any(is_email(part) for part in parts):
+            other.append(cell.strip())  # "Ana at work", an Exchange /o= path: one value
             continue
-        for part in _ADDRESS_SEPARATORS.split(cell.strip("<>")):
-            part = part.strip("<>\"' ")
+        for part in parts:
             if not part:
                 continue
             if is_email(part):

@@ -43,12 +43,22 @@ class RowWriter:
             self.take(line, cells)
 
     def take(self, line: int, cells: list[str]) -> None:
-        self.line = line
         if is_footer_row(cells):  # a report's totals and copyright lines
             self.report.skipped += 1
             return
+        self.line = line
         try:
             self.take_values(cell_values(cells, self.columns), cells)
+        except RowSkipped:
+            self.report.skipped += 1
+        except RowRejected as problem:
+            self.reject(line, problem.reason)
+
+    def take_parsed(self, line: int, values: dict[str, list[str]]) -> None:
+        """A record whose fields a reader other than CSV has taken out (a vCard)."""
+        self.line = line
+        try:
+            self.take_values(values, [])
         except RowSkipped:
             self.report.skipped += 1
         except RowRejected as problem:
