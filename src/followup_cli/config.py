@@ -4,6 +4,7 @@ The database path comes from --db, then FOLLOWUP_DB, then the platform's user da
 FOLLOWUP_TODAY pins "today" so that scripts, demos and tests give the same answer every day.
 FOLLOWUP_DATE_ORDER (dmy or mdy) says how to read slashed dates like 03/11/2026.
 FOLLOWUP_BUSY_TIMEOUT says how many seconds to wait for a database another process holds.
+FOLLOWUP_ME names the user's own email addresses (comma-separated) for mail and calendars.
 """
 
 import datetime as dt
@@ -18,6 +19,7 @@ TODAY_ENV = "FOLLOWUP_TODAY"
 DATE_ORDER_ENV = "FOLLOWUP_DATE_ORDER"
 DEBUG_ENV = "FOLLOWUP_DEBUG"
 BUSY_TIMEOUT_ENV = "FOLLOWUP_BUSY_TIMEOUT"
+ME_ENV = "FOLLOWUP_ME"
 DEFAULT_BUSY_TIMEOUT_SECONDS = 10.0
 DATE_ORDERS = ("dmy", "mdy")
 
@@ -50,6 +52,12 @@ def today() -> dt.date:
             f"{TODAY_ENV}={pinned!r} is not a date; use the form YYYY-MM-DD or unset it"
         ) from None
     return within_range(day, f"{TODAY_ENV}={pinned}")
+
+
+def my_addresses(given: list[str] | None) -> frozenset[str]:
+    """--me, else FOLLOWUP_ME: the user's own addresses, never taken for a customer's."""
+    values = given or os.environ.get(ME_ENV, "").split(",")
+    return frozenset(value.strip().lower() for value in values if value.strip())
 
 
 def date_order() -> str | None:

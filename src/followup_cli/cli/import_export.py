@@ -20,6 +20,8 @@ class ImportKind(StrEnum):
     customers = "customers"
     touchpoints = "touchpoints"
     referrals = "referrals"
+    mail = "mail"
+    calendar = "calendar"
 
 
 class ExportKind(StrEnum):
@@ -56,12 +58,15 @@ class DateOrder(StrEnum):
 def import_(
     ctx: typer.Context,
     kind: Annotated[
-        ImportKind, typer.Argument(metavar="KIND", help="customers, touchpoints or referrals.")
+        ImportKind,
+        typer.Argument(metavar="KIND", help="customers, touchpoints, referrals; mail or calendar."),
     ],
     file: Annotated[
         str,
         typer.Argument(
-            metavar="FILE", help="A CSV file, vCards (a .vcf file or folder), or - for stdin."
+            metavar="FILE",
+            help="A CSV file, vCards (a .vcf file or folder), an mbox file or Maildir, "
+            "an .ics calendar, or - for stdin.",
         ),
     ],
     dry_run: Annotated[bool, typer.Option(help="Check and count, write nothing.")] = False,
@@ -84,6 +89,17 @@ def import_(
     date_order: Annotated[
         DateOrder | None, typer.Option(help="Read slashed dates day-first or month-first.")
     ] = None,
+    me: Annotated[
+        list[str] | None,
+        typer.Option(
+            metavar="ADDRESS",
+            help="Mail, calendar: your own address (repeat; default $FOLLOWUP_ME).",
+        ),
+    ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option(metavar="WHEN", help="Mail, calendar: only what happened since then."),
+    ] = None,
     output: Annotated[
         ReportFormat, typer.Option("--format", "-f", help="The report as text or json.")
     ] = ReportFormat.text,
@@ -91,10 +107,26 @@ def import_(
     """Import CSV (ours, or Google, Outlook, HubSpot, Salesforce, Pipedrive, LinkedIn
     exports) or vCards from a phone or address book.
 
+    Mail and calendars log an email or meeting touchpoint for each customer a message or
+    meeting was with; nobody new is added, and importing again adds nothing twice.
+
     Example: followup import customers hubspot-contacts.csv --dry-run
+    Example: followup import mail ~/Maildir/.Sent --me me@example.com --since "7 days ago"
     """
     from followup_cli.imports.pipeline import ImportOptions, ImportRefused, import_file
 
+    gathered = kind in (ImportKind.mail, ImportKind.calendar)
+    _check_kind_options(
+        gathered,
+        csv_only={
+            "--map": map_,
+            "--on-conflict": on_conflict is not Conflict.update,
+            "--delimiter": delimiter,
+            "--encoding": encoding,
+            "--date-order": date_order,
+        },
+        gathered_only={"--me": me, "--since": since},
+    )
     options = ImportOptions(
         dry_run=dry_run,
         skip_invalid=skip_invalid,
@@ -105,13 +137,34 @@ def import_(
         date_order=date_order.value if date_order else None,
     )
     size = None if file == "-" else _size(file)
+    today = config.today()
     with render.progress_bar(f"importing {kind.value}", size, PROGRESS_MINIMUM_BYTES) as bar:
         try:
-            report = import_file(store(ctx), kind.value, file, options, config.today(), bar)
+            if gathered:
+                report = _import_gathered(ctx, kind, file, options, today, me, since, bar)
+            else:
+                report = import_file(store(ctx), kind.value, file, options, today, bar)
         except ImportRefused as refusal:
             _print_report(refusal.report, output, to_stderr=True)
             raise
     _print_report(report, output, to_stderr=False)
+
+
+def _import_gathered(ctx, kind, file, options, today, me, since, bar):
+    from followup_cli.dates.phrases import parse_past
+    from followup_cli.imports.pipeline import import_gathered
+
+    since_day = parse_past(since, today, config.date_order()) if since else None
+    addresses = config.my_addresses(me)
+    return import_gathered(store(ctx), kind.value, file, options, today, addresses, since_day, bar)
+
+
+def _check_kind_options(gathered: bool, csv_only: dict, gathered_only: dict) -> None:
+    """Options that mean nothing for the kind given are refused, not ignored."""
+    for name, value in (csv_only if gathered else gathered_only).items():
+        if value:
+            what = "CSV and vCard files" if gathered else "import mail and import calendar"
+            raise InvalidInputError(f"{name} is for {what} only")
 
 
 def _size(file: str) -> int | None:
@@ -136,6 +189,7 @@ def _print_report(report, output: ReportFormat, to_stderr: bool) -> None:
                 "problems": [{"line": line, "reason": reason} for line, reason in report.problems],
                 "warnings": [{"line": line, "reason": reason} for line, reason in report.warnings],
                 "unmapped_columns": report.unmapped_columns,
+                "skipped_because": report.skipped_because,
                 "lanes": report.lanes,
             }
         )
@@ -144,12 +198,20 @@ def _print_report(report, output: ReportFormat, to_stderr: bool) -> None:
     for line, reason in report.problems:
         say(f"line {line}: {reason}")
     for line, reason in report.warnings:
-        say(f"line {line}: warning: {reason}")
+        say(f"line {line}: warning: {reason}" if line else f"warning: {reason}")
     if report.unmapped_columns:
         say("kept as extra fields: " + ", ".join(report.unmapped_columns))
     if to_stderr:
         return
     summary = ", ".join(f"{count} {name}" for name, count in counts.items())
+    if report.skipped_because:
+        summary += (
+            " ("
+            + ", ".join(
+                f"{count} {reason}" for reason, count in sorted(report.skipped_because.items())
+            )
+            + ")"
+        )
     if report.dry_run:
         render.line(f"dry run, nothing written: {summary}")
     elif counts["unchanged"] and not (counts["created"] or counts["updated"]):

@@ -30,17 +30,21 @@ from dataclasses import dataclass, field
 from followup_cli.dates.cells import is_slashed, slashed_order_hint
 from followup_cli.errors import FollowupError, InvalidInputError
 from followup_cli.imports.columns import DATE_FIELDS, ColumnMap, detect_preamble, map_columns
+from followup_cli.imports.read_calendar import CalendarFile
 from followup_cli.imports.read_csv import is_directory, load_source, open_csv
+from followup_cli.imports.read_mail import Mailbox
 from followup_cli.imports.read_vcard import FIELDS as VCARD_FIELDS
 from followup_cli.imports.read_vcard import is_vcard_source, open_vcards
 from followup_cli.imports.records import primary_email
 from followup_cli.imports.write_activity import ReferralWriter, TouchpointWriter
 from followup_cli.imports.write_customers import CustomerWriter
+from followup_cli.imports.write_gathered import GatheredWriter
 from followup_cli.imports.write_rows import ImportContext
 from followup_cli.store import Store
 from followup_cli.store.imports import EmailRepeated
 
 KINDS = ("customers", "touchpoints", "referrals")
+GATHERED_KINDS = {"mail": "email", "calendar": "meeting"}  # what each gives: touchpoint kind
 CONFLICT_POLICIES = ("update", "skip", "error")
 CHUNK_ROWS = 1000  # rows read, checked and written together
 
@@ -69,6 +73,7 @@ class ImportReport:
     problems: list[tuple[int, str]] = field(default_factory=list)
     warnings: list[tuple[int, str]] = field(default_factory=list)
     unmapped_columns: list[str] = field(default_factory=list)
+    skipped_because: dict[str, int] = field(default_factory=dict)  # mail and calendars
     written: bool = False
     # Chunks of rows taken a column at a time (plain_lane.py) and row by row: why a large
     # file was fast or slow, and what the tests check the lanes by.
@@ -192,6 +197,44 @@ def _read(store, kind, data, context, report, indexes, progress) -> None:
 
 
 PROGRESS_EVERY_CARDS = 200
+PROGRESS_EVERY_ITEMS = 1000
+
+
+def import_gathered(
+    store: Store,
+    kind: str,
+    source: str,
+    options: ImportOptions,
+    today: dt.date,
+    me: frozenset[str] = frozenset(),
+    since: dt.date | None = None,
+    progress: Callable[[int, int | None], None] | None = None,
+) -> ImportReport:
+    """A mailbox or a calendar into touchpoints of the customers on file; counts are of
+    touchpoints, and one already on file (the same message or meeting) is unchanged."""
+    if kind == "mail":
+        reader = Mailbox(source)
+        items = reader.messages
+    else:
+        reader = CalendarFile(source, load_source(source), today)
+        items = reader.events
+    report = ImportReport(kind=kind, source=source, dry_run=options.dry_run)
+    try:
+        with store.transaction(f"import {kind} from {source}"):
+            writer = GatheredWriter(store, report, GATHERED_KINDS[kind], today, me, since)
+            for count, item in enumerate(items(), start=1):
+                writer.take(item)
+                if progress and count % PROGRESS_EVERY_ITEMS == 0:
+                    progress(reader.position(), reader.size)
+            writer.finish()
+            report.warnings.sort()
+            store.describe_change(f"import {kind} from {source}: {report.created} touchpoints")
+            if options.dry_run:
+                raise _DryRunDone(report)
+    except _DryRunDone as done:
+        return done.report
+    report.written = True
+    return report
 
 
 def _read_vcards(store, cards, context, report, indexes, progress) -> None:

@@ -76,8 +76,7 @@ class RowWriter:
 
     def finish(self) -> None:
         if self.touched:
-            self.store.refresh_contact_summary(sorted(self.touched))
-            self.store.close_fulfilled_follow_ups(sorted(self.touched))
+            self.store.contacts_arrived(sorted(self.touched))
 
     def find(self, reference: str | None, email: str | None, role: str = "customer") -> Customer:
         """The customer a row names, by its email, else by the same lookup as the commands."""

@@ -69,8 +69,7 @@ def merge(store: Store, keep_reference: str, other_reference: str, today: dt.dat
         dropped = store.move_history(keep.id, other.id)
         store.delete_customer(other.id)
         store.update_customer(keep.id, _merged_fields(keep, other))
-        store.refresh_contact_summary([keep.id])
-        store.close_fulfilled_follow_ups([keep.id])
+        store.contacts_arrived([keep.id])
     return Merged(store.customer_by_id(keep.id), other, len(dropped))
 
 

@@ -42,6 +42,12 @@ class DuplicateQueries:
             )
         ]
         self.connection.executemany("DELETE FROM referrals WHERE id = ?", ((i,) for i in dropped))
+        # A message or meeting both had is kept once (touchpoints_source is unique).
+        self.connection.execute(
+            "DELETE FROM touchpoints WHERE customer_id = ? AND source IN "
+            "(SELECT source FROM touchpoints WHERE customer_id = ? AND source IS NOT NULL)",
+            (other_id, keep_id),
+        )
         for table, column in (
             ("touchpoints", "customer_id"),
             ("followups", "customer_id"),

@@ -100,6 +100,32 @@ class ImportQueries:
         ).fetchone()
         return row is not None
 
+    def customer_ids_by_email(self) -> dict[str, int]:
+        """Every customer's email, lower-cased: matching a mailbox's addresses is then a
+        dictionary lookup, not a query per address of every message."""
+        return dict(
+            self.connection.execute(
+                "SELECT lower(email), id FROM customers WHERE email IS NOT NULL"
+            ).fetchall()
+        )
+
+    def add_gathered_touchpoint(
+        self, customer_id: int, date: dt.date, kind: str, note: str | None, source: str, at: str
+    ) -> bool:
+        """False when this customer already has the touchpoint from `source`."""
+        cursor = self.connection.execute(
+            "INSERT OR IGNORE INTO touchpoints (customer_id, date, kind, note, created_at, source) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (customer_id, date.isoformat(), kind, note, at, source),
+        )
+        return cursor.rowcount == 1
+
+    def contacts_arrived(self, customer_ids: list[int]) -> None:
+        """After touchpoints arrive in bulk (imports, merges): each customer's last contact
+        and sales total recomputed, and the promises the new contacts fulfil closed."""
+        self.refresh_contact_summary(customer_ids)
+        self.close_fulfilled_follow_ups(customer_ids)
+
     def close_fulfilled_follow_ups(self, customer_ids: Iterable[int]) -> None:
         """Follow-ups due on or before a customer's (new) last contact are done."""
         self.connection.executemany(

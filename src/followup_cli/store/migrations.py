@@ -150,7 +150,24 @@ def _index_notes(db) -> None:
         )
 
 
-MIGRATIONS: list[Callable] = [_create_core_tables, _add_name_keys, create_journal, _index_notes]
+def _key_gathered_touchpoints(db) -> None:
+    """Migration 5: touchpoints gathered from mail and calendars carry where they came from
+    (a Message-ID, an event's UID and occurrence), so that importing the same message or
+    invitation again, from any folder or export, adds nothing: one per customer."""
+    db.execute("ALTER TABLE touchpoints ADD COLUMN source TEXT")
+    db.execute(
+        "CREATE UNIQUE INDEX touchpoints_source ON touchpoints(source, customer_id) "
+        "WHERE source IS NOT NULL"
+    )
+
+
+MIGRATIONS: list[Callable] = [
+    _create_core_tables,
+    _add_name_keys,
+    create_journal,
+    _index_notes,
+    _key_gathered_touchpoints,
+]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -1,0 +1,17 @@
+"""What a mailbox or a calendar says happened: one item per message or meeting, before it
+is matched to customers (write_gathered.py). The readers (read_mail.py, read_calendar.py)
+only read; every decision about customers is the writer's."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Gathered:
+    line: int  # where it starts in its file; 0 in a Maildir, where `where` names the file
+    where: str
+    source: str  # what makes it the same item in any folder or export: see store migration 5
+    date: dt.date | None
+    note: str | None
+    addresses: frozenset[str]  # lower-cased, of the people it was between
+    passed_over: str | None = None  # why it gives no touchpoint (a draft, a mailing list...)

@@ -1,0 +1,61 @@
+"""Messages and meetings into touchpoints: each becomes one touchpoint for every known
+customer it was between (never a new customer), keyed by its source so that it is added
+once however often it is imported. Like a logged contact, it resets the customer's clock and
+closes the promises it fulfils."""
+
+import datetime as dt
+
+from followup_cli.imports.gathered import Gathered
+from followup_cli.store import Store
+
+
+class GatheredWriter:
+    def __init__(self, store: Store, report, kind: str, today: dt.date, me, since):
+        self.store, self.report, self.kind, self.today = store, report, kind, today
+        self.me, self.since = me, since
+        self.customers = store.customer_ids_by_email()
+        self.created_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        self.touched: set[int] = set()
+
+    def take(self, item: Gathered) -> None:
+        if item.passed_over:
+            self._pass_over(item.passed_over)
+            return
+        if item.date is None:
+            self.report.warnings.append((item.line, _where(item) + "its date cannot be read"))
+            self._pass_over("undated")
+            return
+        if item.date > self.today:
+            self._pass_over("after today")
+            return
+        if self.since and item.date < self.since:
+            self._pass_over("before --since")
+            return
+        found = {
+            self.customers[address]
+            for address in item.addresses - self.me
+            if address in self.customers
+        }
+        if not found:
+            self._pass_over("with no customer")
+            return
+        for customer_id in sorted(found):
+            if self.store.add_gathered_touchpoint(
+                customer_id, item.date, self.kind, item.note, item.source, self.created_at
+            ):
+                self.report.created += 1
+                self.touched.add(customer_id)
+            else:
+                self.report.unchanged += 1
+
+    def _pass_over(self, reason: str) -> None:
+        self.report.skipped += 1
+        self.report.skipped_because[reason] = self.report.skipped_because.get(reason, 0) + 1
+
+    def finish(self) -> None:
+        if self.touched:
+            self.store.contacts_arrived(sorted(self.touched))
+
+
+def _where(item: Gathered) -> str:
+    return "" if item.line else f"{item.where}: "

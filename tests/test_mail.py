@@ -1,0 +1,130 @@
+"""`import mail`: Gmail Takeout and Thunderbird mbox files and a Maildir (tests/data/mail,
+described in tests/data/README.md) into email touchpoints of the customers on file."""
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+DATA = Path(__file__).parent / "data" / "mail"
+GMAIL = DATA / "gmail_takeout.mbox"
+
+
+@pytest.fixture
+def book(cli):
+    cli.ok("add", "Ana Álvarez", "--email", "ana@alpha.example")
+    cli.ok("add", "Bo Berg", "--email", "bo@berg.example")
+    cli.ok("add", "Carla Chen", "--email", "carla@chen.example")
+    cli.ok("add", "Dan Doe", "--email", "dan@doe.example")
+
+
+def imported(cli, *args, env=None) -> dict:
+    result = cli("import", "mail", *args, "--format", "json", env=env)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def emails(cli) -> list[tuple[str, str, str]]:
+    rows = json.loads(cli.ok("export", "touchpoints", "--format", "json"))
+    return sorted((row["customer"], row["date"], row["note"]) for row in rows)
+
+
+def test_gmail_takeout_gives_one_email_per_customer_and_message(cli, book):
+    report = imported(cli, GMAIL)
+    assert (report["created"], report["unchanged"], report["skipped"]) == (5, 0, 4)
+    assert report["skipped_because"] == {
+        "drafts": 1,
+        "mailing list": 1,
+        "undated": 1,
+        "with no customer": 1,  # the display name "bo@berg.example" is not an address
+    }
+    assert report["warnings"] == [{"line": 82, "reason": "its date cannot be read"}]
+    assert emails(cli) == [
+        ("Ana Álvarez", "2026-11-17", "Re: Q3 price list"),  # From: Ana@Alpha.Example
+        ("Ana Álvarez", "2026-11-19", "Angebot für März"),  # Cc, folded; the subject decoded
+        ("Bo Berg", "2026-11-19", "Angebot für März"),
+        ("Carla Chen", "2026-11-16", "No date header"),  # the top Received header's date
+        ("Dan Doe", "2026-11-17", "Late in New York"),  # 23:30 -0500 is the 17th in UTC
+    ]
+
+
+def test_the_same_message_from_any_folder_is_logged_once(cli, book):
+    imported(cli, GMAIL)
+    again = imported(cli, GMAIL)
+    assert (again["created"], again["unchanged"]) == (0, 5)
+    maildir = imported(cli, DATA / "Maildir")
+    # cur/ holds Ana's Q3 mail again (same Message-ID) and a draft (flag D); new/ Bo's
+    # order; tmp/ (still being delivered) is not read.
+    assert (maildir["created"], maildir["unchanged"], maildir["skipped"]) == (1, 1, 1)
+    assert ("Bo Berg", "2026-11-20", "Order 2231") in emails(cli)
+    assert all(note != "Still being delivered" for _, _, note in emails(cli))
+
+
+def test_thunderbird_drafts_give_nothing(cli, book):
+    report = imported(cli, DATA / "thunderbird_sent.mbox")
+    assert (report["created"], report["skipped_because"]) == (1, {"drafts": 1})
+
+
+def test_the_local_date_is_the_machines_time_zone(book, followup_executable, database):
+    env = {**os.environ, "TZ": "America/New_York"}
+    subprocess.run([followup_executable, "import", "mail", GMAIL], env=env, check=True)
+    out = subprocess.run(
+        [followup_executable, "export", "touchpoints"], env=env, check=True, capture_output=True
+    ).stdout.decode()
+    assert "Dan Doe,dan@doe.example,2026-11-16,email,Late in New York" in out
+    assert "Ana Álvarez,ana@alpha.example,2026-11-17,email,Re: Q3 price list" in out
+
+
+def test_logging_mail_resets_the_clock_and_keeps_the_promise(cli, book):
+    cli.ok("log", "bo", "call", "--next", "2026-11-15", env={"FOLLOWUP_TODAY": "2026-10-01"})
+    imported(cli, GMAIL)
+    bo = json.loads(cli.ok("show", "bo", "--format", "json"))
+    assert bo["last_contact"] == "2026-11-19"
+    assert json.loads(cli.ok("agenda", "--format", "json")) == []
+
+
+def test_my_own_addresses_are_never_a_customer(cli, book):
+    cli.ok("add", "Me Myself", "--email", "me@example.com")  # a user who is in the book
+    with_me = imported(cli, GMAIL, "--me", "ME@example.com", "--dry-run")
+    assert with_me["created"] == 5
+    from_env = imported(cli, GMAIL, "--dry-run", env={"FOLLOWUP_ME": "x@y.example, me@example.com"})
+    assert from_env["created"] == 5
+    without = imported(cli, GMAIL, "--dry-run")
+    assert without["created"] > 5
+
+
+def test_since_and_dry_run(cli, book):
+    report = imported(cli, GMAIL, "--since", "2026-11-18", "--dry-run")
+    assert report["created"] == 2 and report["skipped_because"]["before --since"] == 3
+    assert report["written"] is False
+    assert emails(cli) == []
+
+
+def test_an_import_is_one_change_for_undo(cli, book):
+    imported(cli, GMAIL)
+    assert "import mail" in cli.ok("undo")
+    assert emails(cli) == []
+
+
+def test_merging_two_customers_keeps_a_shared_message_once(cli, book, tmp_path):
+    cli.ok("add", "Ana at home", "--email", "ana@home.example")
+    text = GMAIL.read_bytes().replace(b"To: Me <me@example.com>", b"To: ana@home.example", 1)
+    path = tmp_path / "copy.mbox"
+    path.write_bytes(text)
+    imported(cli, path)
+    cli.ok("merge", "Ana Álvarez", "Ana at home", "--yes")
+    notes = [note for name, _, note in emails(cli) if name == "Ana Álvarez"]
+    assert notes.count("Re: Q3 price list") == 1
+
+
+def test_bad_input_is_one_line(cli, book, tmp_path):
+    cli.fails("import", "mail", tmp_path / "missing.mbox")
+    (tmp_path / "notes.txt").write_text("just text\n")
+    cli.fails("import", "mail", tmp_path / "notes.txt")
+    (tmp_path / "folder").mkdir()
+    cli.fails("import", "mail", tmp_path / "folder")
+    cli.fails("import", "mail", GMAIL, "--map", "a=b")
+    cli.fails("import", "customers", GMAIL, "--me", "me@example.com")
+    cli.fails("import", "mail", GMAIL, "--since", "next week")
