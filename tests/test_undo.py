@@ -53,6 +53,9 @@ WRITES = [
     ["cadence", "vip", "7"],
     ["cadence", "vip", "--clear"],
     ["import", "customers", "{dir}/more.csv"],
+    ["import", "customers", "{data}/vcard/google_contacts.vcf"],
+    ["import", "mail", "{data}/mail/gmail_takeout.mbox"],
+    ["import", "calendar", "{data}/calendar/google_calendar.ics"],
     ["edit-touchpoint", "2", "--customer", "bruno", "--date", "2026-11-21"],
     ["delete-touchpoint", "1", "--yes"],
 ]
@@ -61,7 +64,8 @@ WRITES = [
 @pytest.mark.parametrize("command", WRITES, ids=lambda command: " ".join(command[:2]))
 def test_each_write_then_undo_leaves_the_book_as_it_was(cli, database, book, command):
     before = dump(database)
-    cli.ok(*[part.replace("{dir}", str(book)) for part in command])
+    data = str(Path(__file__).parent / "data")
+    cli.ok(*[part.replace("{dir}", str(book)).replace("{data}", data) for part in command])
     assert dump(database) != before
     out = cli.ok("undo")
     assert out.startswith("Undid: ")
