@@ -19,6 +19,8 @@ import sys
 import time
 from pathlib import Path
 
+from mail_bench import bench_mail
+
 from followup_cli.store import open_store
 from followup_cli.values import name_key  # the store keeps it beside each name
 
@@ -302,6 +304,7 @@ def main() -> None:
     print("| import | median ms | note |")
     print("|---|---:|---|")
     bench_import(env, options.runs, with_million=not options.quick)
+    bench_mail(books[0][1], OUT, FOLLOWUP, env, timed_once)
 
 
 if __name__ == "__main__":

