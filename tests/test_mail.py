@@ -35,12 +35,14 @@ def test_gmail_takeout_gives_one_email_per_customer_and_message(cli, book):
     report = imported(cli, GMAIL)
     assert (report["created"], report["unchanged"], report["skipped"]) == (5, 0, 4)
     assert report["skipped_because"] == {
-        "drafts": 1,
+        "draft": 1,
         "mailing list": 1,
-        "undated": 1,
-        "with no customer": 1,  # the display name "bo@berg.example" is not an address
+        "no date": 1,
+        "no customer on file": 1,  # the display name "bo@berg.example" is not an address
     }
-    assert report["warnings"] == [{"line": 82, "reason": "its date cannot be read"}]
+    assert report["warnings"] == [
+        {"line": 82, "reason": "no readable Date or Received header; skipped"}
+    ]
     assert emails(cli) == [
         ("Ana Álvarez", "2026-11-17", "Re: Q3 price list"),  # From: Ana@Alpha.Example
         ("Ana Álvarez", "2026-11-19", "Angebot für März"),  # Cc, folded; the subject decoded
@@ -64,7 +66,7 @@ def test_the_same_message_from_any_folder_is_logged_once(cli, book):
 
 def test_thunderbird_drafts_give_nothing(cli, book):
     report = imported(cli, DATA / "thunderbird_sent.mbox")
-    assert (report["created"], report["skipped_because"]) == (1, {"drafts": 1})
+    assert (report["created"], report["skipped_because"]) == (1, {"draft": 1})
 
 
 def test_the_local_date_is_the_machines_time_zone(book, followup_executable, database):

@@ -110,8 +110,10 @@ def import_(
     Mail and calendars log an email or meeting touchpoint for each customer a message or
     meeting was with; nobody new is added, and importing again adds nothing twice.
 
-    Example: followup import customers hubspot-contacts.csv --dry-run
-    Example: followup import mail ~/Maildir/.Sent --me me@example.com --since "7 days ago"
+    \b
+    Examples:
+      followup import customers hubspot-contacts.csv --dry-run
+      followup import mail ~/Maildir/.Sent --since "7 days ago"
     """
     from followup_cli.imports.pipeline import ImportOptions, ImportRefused, import_file
 
@@ -204,20 +206,15 @@ def _print_report(report, output: ReportFormat, to_stderr: bool) -> None:
     if to_stderr:
         return
     summary = ", ".join(f"{count} {name}" for name, count in counts.items())
-    if report.skipped_because:
-        summary += (
-            " ("
-            + ", ".join(
-                f"{count} {reason}" for reason, count in sorted(report.skipped_because.items())
-            )
-            + ")"
-        )
     if report.dry_run:
         render.line(f"dry run, nothing written: {summary}")
     elif counts["unchanged"] and not (counts["created"] or counts["updated"]):
         render.line(f"nothing changed, all already on file: {summary}")
     else:
         render.line(f"imported {report.kind}: {summary}")
+    if report.skipped_because:
+        reasons = sorted(report.skipped_because.items())
+        render.line("skipped: " + ", ".join(f"{reason} {count}" for reason, count in reasons))
 
 
 @app.command()

@@ -262,14 +262,14 @@ def _local_date(value) -> dt.date | None:
 def _passed_over(headers, flags: str | None) -> str | None:
     labels = {label.strip().lower() for label in str(headers.get("x-gmail-labels", "")).split(",")}
     if (flags and "D" in flags) or "drafts" in labels or "draft" in labels:
-        return "drafts"
+        return "draft"
     if headers.get("x-mozilla-draft-info"):
-        return "drafts"
+        return "draft"
     if "spam" in labels:
         return "spam"
     precedence = str(headers.get("precedence", "")).strip().lower()
     if headers.get("list-id") or headers.get("list-unsubscribe") or precedence in _BULK:
         return "mailing list"
     if str(headers.get("auto-submitted", "no")).strip().lower() != "no":
-        return "automatic replies"
+        return "automatic reply"
     return None

@@ -22,8 +22,10 @@ class GatheredWriter:
             self._pass_over(item.passed_over)
             return
         if item.date is None:
-            self.report.warnings.append((item.line, _where(item) + "its date cannot be read"))
-            self._pass_over("undated")
+            self.report.warnings.append(
+                (item.line, _where(item) + "no readable Date or Received header; skipped")
+            )
+            self._pass_over("no date")
             return
         if item.date > self.today:
             self._pass_over("after today")
@@ -37,7 +39,7 @@ class GatheredWriter:
             if address in self.customers
         }
         if not found:
-            self._pass_over("with no customer")
+            self._pass_over("no customer on file")
             return
         for customer_id in sorted(found):
             if self.store.add_gathered_touchpoint(
