@@ -1,9 +1,11 @@
 """Times whole followup commands as a user runs them, on synthetic databases.
 
-Usage: python bench/bench.py [--quick] [--runs N]
+Usage: python bench/bench.py [--quick] [--runs N]   (make bench)
 Builds (once, cached in bench/out/) a 10,000-customer / 200,000-touchpoint database and a
-100,000 / 2,000,000 one, then runs each command N times in a fresh process and prints the
-median and best wall time as a Markdown table, ready for the README.
+100,000 / 2,000,000 one, then runs each command N times in a fresh process and prints one
+Markdown table, ready for the README: the median wall time on each book, the ratio between
+them, Python's own start-up as the floor, and taskwarrior's `task next` on as many tasks
+beside `followup due` when taskwarrior is installed. Then the imports, and the mail import.
 """
 
 import argparse
@@ -17,9 +19,11 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from mail_bench import bench_mail
+from taskwarrior import build_tasks, task_command
 
 from followup_cli.store import open_store
 from followup_cli.values import name_key  # the store keeps it beside each name
@@ -227,17 +231,6 @@ def bench_import(env: dict, runs: int, with_million: bool) -> None:
     fresh(create=False)
 
 
-def time_command(args: list[str], runs: int, env: dict) -> tuple[float, float]:
-    samples = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        subprocess.run(
-            args, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env
-        )
-        samples.append((time.perf_counter() - started) * 1000)
-    return statistics.median(samples), min(samples)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15)
@@ -245,66 +238,98 @@ def main() -> None:
     options = parser.parse_args()
     env = {**os.environ, "FOLLOWUP_TODAY": TODAY.isoformat()}
     env.pop("FOLLOWUP_DB", None)
-    books = [("10k/200k", build_database(OUT / "bench-10k.db", 10_000, 200_000, 500))]
+    books = [("10k/200k", 10_000, build_database(OUT / "bench-10k.db", 10_000, 200_000, 500))]
     if not options.quick:
-        books.append(("100k/2M", build_database(OUT / "bench-100k.db", 100_000, 2_000_000, 500)))
-    commands = [
-        ("python -c pass (floor)", [sys.executable, "-c", "pass"]),
-        ("followup --version", [FOLLOWUP, "--version"]),
-        ("followup due", [FOLLOWUP, "--db", "{db}", "due"]),
-        ("followup due --format json", [FOLLOWUP, "--db", "{db}", "due", "--format", "json"]),
-        (
-            "followup due --tag vip --days 60",
-            [FOLLOWUP, "--db", "{db}", "due", "-t", "vip", "--days", "60"],
-        ),
-        ("followup show 4242", [FOLLOWUP, "--db", "{db}", "show", "4242"]),
-        ("followup remind", [FOLLOWUP, "--db", "{db}", "remind"]),
-        ("followup agenda --days 30", [FOLLOWUP, "--db", "{db}", "agenda", "--days", "30"]),
-        ("followup stats", [FOLLOWUP, "--db", "{db}", "stats"]),
-        ("followup pitch", [FOLLOWUP, "--db", "{db}", "pitch"]),
-        (
-            "followup list --search 'Customer 00424'",
-            [FOLLOWUP, "--db", "{db}", "list", "--search", "Customer 00424"],
-        ),
-        (
-            "followup search 'Customer 00424'",
-            [FOLLOWUP, "--db", "{db}", "search", "Customer 00424"],
-        ),
-        (  # every note of the synthetic book holds the word: the worst case of ranking
-            "followup search synthetic (matches all notes)",
-            [FOLLOWUP, "--db", "{db}", "search", "synthetic"],
-        ),
-    ]
+        books.append(
+            ("100k/2M", 100_000, build_database(OUT / "bench-100k.db", 100_000, 2_000_000, 500))
+        )
     print(f"{options.runs} runs each, {os.cpu_count()} cores, Python {sys.version.split()[0]}")
     print()
-    print("| command | book | median ms | best ms |")
-    print("|---|---|---:|---:|")
-    for book, path in books:
-        for label, template in commands:
-            if book != books[0][0] and "{db}" not in template:
-                continue
+    print(f"| command | {' | '.join(f'{book} ms' for book, _, _ in books)} | ratio |")
+    print(f"|---|{'---:|' * len(books)}---:|")
+    for label, template, extra_env in _commands():
+        medians = []
+        for _, size, path in books:
             args = [part.replace("{db}", str(path)) for part in template]
-            median, best = time_command(args, options.runs, env)
-            print(f"| {label} | {book} | {median:.0f} | {best:.0f} |", flush=True)
-    completion_env = {
-        **env,
-        "FOLLOWUP_DB": str(books[0][1]),
-        "_FOLLOWUP_COMPLETE": "complete_bash",
-        "COMP_WORDS": "followup show Customer 00042",
-        "COMP_CWORD": "2",
-    }
-    median, best = time_command([FOLLOWUP], options.runs, completion_env)
-    print(f"| Tab completion of a customer name | 10k/200k | {median:.0f} | {best:.0f} |")
+            medians.append(time_command(args, options.runs, {**env, **extra_env(size, path)}))
+        _row(label, medians)
+        if label == "followup due":
+            due = medians
+            task = task_command()
+            if task is None:
+                print("| task next (taskwarrior not installed) | | | |")
+                continue
+            nexts = [
+                time_command(
+                    [task, "next"], options.runs, {**env, **build_tasks(OUT / f"task-{size}", size)}
+                )
+                for _, size, _ in books
+            ]
+            _row("task next (taskwarrior, one task per customer)", nexts)
+            ratios = " | ".join(
+                f"{mine / theirs:.2f}x" for mine, theirs in zip(due, nexts, strict=True)
+            )
+            print(f"| followup due / task next | {ratios} | |", flush=True)
     write_env = {**env, "FOLLOWUP_DB": str(OUT / "bench-log.db")}
     (OUT / "bench-log.db").unlink(missing_ok=True)
     subprocess.run([FOLLOWUP, "add", "Ana Alpha"], env=write_env, check=True, capture_output=True)
-    median, best = time_command([FOLLOWUP, "log", "ana", "--next", "2w"], options.runs, write_env)
-    print(f"| followup log ana --next 2w | small | {median:.0f} | {best:.0f} |")
+    median = time_command([FOLLOWUP, "log", "ana", "--next", "2w"], options.runs, write_env)
+    print(f"| followup log ana --next 2w (a write; a small book) | {median:.0f} | | |")
     print()
     print("| import | median ms | note |")
     print("|---|---:|---|")
     bench_import(env, options.runs, with_million=not options.quick)
-    bench_mail(books[0][1], OUT, FOLLOWUP, env, timed_once)
+    bench_mail(books[0][2], OUT, FOLLOWUP, env, timed_once)
+
+
+def _row(label: str, medians: list[float]) -> None:
+    ratio = f"{medians[-1] / medians[0]:.2f}" if len(medians) > 1 else ""
+    cells = " | ".join(f"{median:.0f}" for median in medians)
+    print(f"| {label} | {cells} | {ratio} |", flush=True)
+
+
+def _commands() -> list[tuple[str, list[str], Callable]]:
+    """(label, command, extra environment for a book of that size at that path)."""
+    none = lambda size, path: {}  # noqa: E731
+    book = [FOLLOWUP, "--db", "{db}"]
+    completion = lambda size, path: {  # noqa: E731
+        "FOLLOWUP_DB": str(path),
+        "_FOLLOWUP_COMPLETE": "complete_bash",
+        "COMP_WORDS": "followup show Customer 00042",
+        "COMP_CWORD": "2",
+    }
+    return [
+        ("python -c pass (the floor)", [sys.executable, "-c", "pass"], none),
+        ("followup --version", [FOLLOWUP, "--version"], none),
+        ("followup due", [*book, "due"], none),
+        ("followup due --format json", [*book, "due", "--format", "json"], none),
+        ("followup due --tag vip --days 60", [*book, "due", "-t", "vip", "--days", "60"], none),
+        ("followup show 4242", [*book, "show", "4242"], none),
+        ("followup remind", [*book, "remind"], none),
+        ("followup agenda --days 30", [*book, "agenda", "--days", "30"], none),
+        ("followup stats", [*book, "stats"], none),
+        ("followup pitch", [*book, "pitch"], none),
+        (
+            "followup list --search 'Customer 00424'",
+            [*book, "list", "--search", "Customer 00424"],
+            none,
+        ),
+        ("followup search 'Customer 00424'", [*book, "search", "Customer 00424"], none),
+        # every note of the synthetic book holds the word: the worst case of ranking
+        ("followup search synthetic (matches all notes)", [*book, "search", "synthetic"], none),
+        ("Tab completion of a customer name", [FOLLOWUP], completion),
+    ]
+
+
+def time_command(args: list[str], runs: int, env: dict) -> float:
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run(
+            args, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env
+        )
+        samples.append((time.perf_counter() - started) * 1000)
+    return statistics.median(samples)
 
 
 if __name__ == "__main__":

@@ -18,3 +18,44 @@ def test_no_source_module_is_over_400_lines():
     }
     assert sizes, "no source found"
     assert {name: lines for name, lines in sizes.items() if lines > MAX_LINES} == {}
+
+
+def test_the_lazy_command_table_names_every_command_and_its_module():
+    """cli/app.py loads a command's module when the command runs; the table must list each
+    command under the module that defines it, or the command would be missing."""
+    import importlib
+    import pkgutil
+
+    import followup_cli.cli
+    from followup_cli.cli.app import COMMAND_MODULES, app
+
+    for module in pkgutil.iter_modules(followup_cli.cli.__path__):
+        importlib.import_module(f"followup_cli.cli.{module.name}")
+    defined = {
+        (info.name or info.callback.__name__): info.callback.__module__.rpartition(".")[2]
+        for info in app.registered_commands
+    }
+    assert defined == COMMAND_MODULES
+
+
+def test_a_command_imports_only_its_own_module(tmp_path):
+    """`followup due` must not pay for the imports of `import`, `stats` or `work`."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\n"
+        "from followup_cli.main import main\n"
+        "sys.argv = ['followup', '--db', sys.argv[1], 'due']\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(*sorted(m for m in sys.modules if m.startswith('followup_cli.cli.')), "
+        "file=sys.stderr)\n"
+    )
+    ran = subprocess.run(
+        [sys.executable, "-c", probe, str(tmp_path / "book.db")], capture_output=True, text=True
+    )
+    loaded = ran.stderr.strip().splitlines()[-1].split()
+    assert loaded == ["followup_cli.cli.activity", "followup_cli.cli.app"]

@@ -7,6 +7,7 @@ import typer
 
 from followup_cli import config
 from followup_cli.cli.app import (
+    CustomerArgument,
     FormatOption,
     LimitOption,
     RawOption,
@@ -17,7 +18,6 @@ from followup_cli.cli.app import (
     emit,
     store,
 )
-from followup_cli.cli.customers import CustomerArgument
 from followup_cli.dates.phrases import parse_when
 from followup_cli.models import DEFAULT_CADENCE_DAYS
 from followup_cli.output import objects, render

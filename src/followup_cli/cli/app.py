@@ -5,6 +5,7 @@ exits 2, an unexpected one exits 1 with a hint to rerun with FOLLOWUP_DEBUG=1 fo
 """
 
 import errno
+import importlib
 import os
 import sys
 from enum import StrEnum
@@ -12,6 +13,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+import typer.main
 from typer.core import TyperGroup
 
 from followup_cli import __version__, config
@@ -27,8 +29,48 @@ from followup_cli.errors import (
 from followup_cli.output import render
 from followup_cli.values import MAX_CADENCE_DAYS
 
+# The module of each command, in the order `followup --help` lists them. A command's module
+# is imported when that command runs (or --help or completion lists them all), so `due`
+# pays for the imports of `due` alone. tests/test_layout.py holds this table to the modules.
+COMMAND_MODULES = {
+    **dict.fromkeys(
+        ("add", "edit", "list", "tags", "show", "delete", "duplicates", "merge", "search"),
+        "customers",
+    ),
+    **dict.fromkeys(
+        ("log", "due", "touchpoints", "edit-touchpoint", "delete-touchpoint", "undo"), "activity"
+    ),
+    **dict.fromkeys(("backup", "restore"), "backups"),
+    **dict.fromkeys(
+        ("schedule", "agenda", "done", "snooze", "cancel", "cadence", "thank", "remind"),
+        "follow_ups",
+    ),
+    **dict.fromkeys(("import", "export"), "import_export"),
+    **dict.fromkeys(("stats", "pitch"), "insights"),
+    **dict.fromkeys(("refer", "referrals"), "referrals"),
+    "work": "work",
+}
+
 
 class FollowupGroup(TyperGroup):
+    """Click's lazy group (its documentation's LazyGroup), under Typer: commands are
+    registered on `app` by importing their module, then built as Typer builds them."""
+
+    def list_commands(self, ctx) -> list[str]:
+        return list(COMMAND_MODULES)
+
+    def get_command(self, ctx, name: str):
+        if name not in self.commands and name in COMMAND_MODULES:
+            importlib.import_module(f"followup_cli.cli.{COMMAND_MODULES[name]}")
+            for info in app.registered_commands:
+                built = typer.main.get_command_from_info(
+                    info,
+                    pretty_exceptions_short=app.pretty_exceptions_short,
+                    rich_markup_mode=app.rich_markup_mode,
+                )
+                self.commands.setdefault(built.name, built)
+        return super().get_command(ctx, name)
+
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         try:
             result = _flushed(
@@ -233,6 +275,31 @@ def confirm(question: str) -> None:
         raise typer.Exit(1)
 
 
+def complete_customer(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    """Tab completion from the database: names and emails that start with what was typed."""
+    from followup_cli.store.customers import names_for_completion
+
+    try:
+        path = config.database_path(ctx.find_root().params.get("db"))
+    except FollowupError:
+        return []  # an empty --db completes nothing; the command itself will say why
+    return [
+        (value, render.neutralise(other or ""))
+        for value, other in names_for_completion(path, incomplete, COMPLETIONS_SHOWN)
+        if value == render.neutralise(value)  # a name with an escape sequence is not offered
+    ]
+
+
+CustomerArgument = Annotated[
+    str,
+    typer.Argument(
+        metavar="CUSTOMER",
+        help="An id, an email, a name or a unique part of one.",
+        autocompletion=complete_customer,
+    ),
+]
+
+
 SilenceOption = Annotated[
     int,
     typer.Option(
@@ -243,6 +310,7 @@ SilenceOption = Annotated[
     ),
 ]
 MAX_LIMIT = 1_000_000
+COMPLETIONS_SHOWN = 50
 # A number outside its range is a usage error (exit 2), as a word where a number belongs is.
 LimitOption = Annotated[
     int,

@@ -7,6 +7,7 @@ import typer
 
 from followup_cli import config
 from followup_cli.cli.app import (
+    CustomerArgument,
     DetailFormat,
     DetailFormatOption,
     FormatOption,
@@ -14,43 +15,17 @@ from followup_cli.cli.app import (
     RawOption,
     TableFormat,
     app,
+    complete_customer,
     confirm,
     emit,
     store,
 )
 from followup_cli.customer_fields import FILE_KEYS
-from followup_cli.errors import FollowupError
 from followup_cli.output import objects, render
 from followup_cli.services import customers as service
 from followup_cli.services.lookup import describe, resolve_customer
 
-COMPLETIONS_SHOWN = 50
 SHOWN_TOUCHPOINTS = 10  # the rest scrolls the details away; `show --all` or `touchpoints`
-
-
-def complete_customer(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
-    """Tab completion from the database: names and emails that start with what was typed."""
-    from followup_cli.store.customers import names_for_completion
-
-    try:
-        path = config.database_path(ctx.find_root().params.get("db"))
-    except FollowupError:
-        return []  # an empty --db completes nothing; the command itself will say why
-    return [
-        (value, render.neutralise(other or ""))
-        for value, other in names_for_completion(path, incomplete, COMPLETIONS_SHOWN)
-        if value == render.neutralise(value)  # a name with an escape sequence is not offered
-    ]
-
-
-CustomerArgument = Annotated[
-    str,
-    typer.Argument(
-        metavar="CUSTOMER",
-        help="An id, an email, a name or a unique part of one.",
-        autocompletion=complete_customer,
-    ),
-]
 
 
 @app.command()

@@ -8,16 +8,17 @@ import typer
 
 from followup_cli import config
 from followup_cli.cli.app import (
+    CustomerArgument,
     FormatOption,
     LimitOption,
     RawOption,
     SilenceOption,
     TableFormat,
     app,
+    complete_customer,
     emit,
     store,
 )
-from followup_cli.cli.customers import CustomerArgument, complete_customer
 from followup_cli.errors import InvalidInputError
 from followup_cli.models import DEFAULT_CADENCE_DAYS
 from followup_cli.output import objects, render, text

@@ -5,8 +5,15 @@ from typing import Annotated
 import typer
 
 from followup_cli import config
-from followup_cli.cli.app import FormatOption, RawOption, TableFormat, app, emit, store
-from followup_cli.cli.customers import CustomerArgument
+from followup_cli.cli.app import (
+    CustomerArgument,
+    FormatOption,
+    RawOption,
+    TableFormat,
+    app,
+    emit,
+    store,
+)
 from followup_cli.errors import InvalidInputError
 from followup_cli.output import objects, render
 from followup_cli.services.referrals import ReferredPerson, list_referrals, record_referral
