@@ -62,13 +62,13 @@ class FollowupGroup(TyperGroup):
     def get_command(self, ctx, name: str):
         if name not in self.commands and name in COMMAND_MODULES:
             importlib.import_module(f"followup_cli.cli.{COMMAND_MODULES[name]}")
-            for info in app.registered_commands:
-                built = typer.main.get_command_from_info(
-                    info,
-                    pretty_exceptions_short=app.pretty_exceptions_short,
-                    rich_markup_mode=app.rich_markup_mode,
-                )
-                self.commands.setdefault(built.name, built)
+            for info in app.registered_commands:  # only this one: building reads signatures
+                if (info.name or info.callback.__name__) == name:
+                    self.commands[name] = typer.main.get_command_from_info(
+                        info,
+                        pretty_exceptions_short=app.pretty_exceptions_short,
+                        rich_markup_mode=app.rich_markup_mode,
+                    )
         return super().get_command(ctx, name)
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
