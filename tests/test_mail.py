@@ -121,6 +121,14 @@ def test_merging_two_customers_keeps_a_shared_message_once(cli, book, tmp_path):
     assert notes.count("Re: Q3 price list") == 1
 
 
+def test_an_apple_mail_export_folder_reads_its_mbox(cli, book, tmp_path):
+    bundle = tmp_path / "Sent Messages.mbox"
+    bundle.mkdir()
+    (bundle / "mbox").write_bytes((DATA / "thunderbird_sent.mbox").read_bytes())
+    (bundle / "table_of_contents").write_bytes(b"\x00\x01binary")
+    assert imported(cli, bundle)["created"] == 1
+
+
 def test_bad_input_is_one_line(cli, book, tmp_path):
     cli.fails("import", "mail", tmp_path / "missing.mbox")
     (tmp_path / "notes.txt").write_text("just text\n")

@@ -1,6 +1,6 @@
-"""Mail as it sits on disk: an mbox file (Gmail Takeout, Thunderbird, `From ` separator
-lines, `>From ` escaping, LF or CRLF) or a Maildir (`cur/` and `new/`; `tmp/` holds mail
-still being delivered).
+"""Mail as it sits on disk: an mbox file (Gmail Takeout, Thunderbird, Apple Mail's `X.mbox`
+folder; `From ` separator lines, `>From ` escaping, LF or CRLF) or a Maildir (`cur/` and
+`new/`; `tmp/` holds mail still being delivered).
 
 Only the headers are parsed. An mbox body is passed over line by line and a Maildir body
 never read, so memory holds one message's headers however large the mailbox.
@@ -44,11 +44,13 @@ class Mailbox:
         self.path = Path(path)
         try:
             is_dir = self.path.is_dir()
+            if is_dir and (self.path / "mbox").is_file():  # Apple Mail's export: X.mbox/mbox
+                self.path, is_dir = self.path / "mbox", False
             self.size = None if is_dir else self.path.stat().st_size
+        except FileNotFoundError:
+            raise InvalidInputError(f"{path} does not exist") from None
         except OSError as error:
             raise InvalidInputError(f"cannot read {path}: {error.strerror}") from None
-        if not is_dir and not self.path.exists():
-            raise InvalidInputError(f"{path} does not exist")
         self.maildir = is_dir
         if is_dir and not ((self.path / "cur").is_dir() or (self.path / "new").is_dir()):
             raise InvalidInputError(f"{path} is a folder but not a Maildir (no cur/ or new/)")
