@@ -10,7 +10,6 @@ Ties go to the more recent contact, then the name.
 """
 
 import datetime as dt
-import json
 from dataclasses import dataclass
 
 from followup_cli import values
@@ -34,50 +33,42 @@ def pitch_list(
     tag: str | None = None,
     exclude_tag: str | None = None,
 ) -> list[Pitch]:
+    """The points above are counted by the store (store/insights.py, `warmth_ranked`), which
+    scores the whole book in SQLite and hands the rows over warmest first; here the ties at
+    the cut are ordered and each chosen customer's reason is written."""
     wanted = values.clean_tags([tag])[0] if tag else None
     unwanted = values.clean_tags([exclude_tag])[0] if exclude_tag else None
-    facts = store.warmth_facts(today - dt.timedelta(days=365), today)
-    last = store.last_contacts_before(today, today)
-    ranked = []
-    for customer_id, name, _, cadence, tags_json in store.active_customers_with_cadence(
-        DEFAULT_CADENCE_DAYS, today
-    ):
-        tags = json.loads(tags_json or "[]")
-        if (wanted and wanted not in tags) or (unwanted and unwanted in tags):
-            continue
-        touches, sales, first_sale, referred = facts.get(customer_id, (0, 0, None, 0))
-        score, reasons = 0.0, []
-        if customer_id in last:
-            silent = (today - dt.date.fromisoformat(last[customer_id])).days
-            if silent <= cadence:
-                score += 3
-                reasons.append(f"in touch ({values.count_of(silent, 'day')} ago)")
-            elif silent <= 2 * cadence:
-                score += 1
-                reasons.append(f"last contact {values.count_of(silent, 'day')} ago")
-        if sales == 1:
-            score += 4
+    rows = store.warmth_ranked(today, DEFAULT_CADENCE_DAYS, wanted, unwanted)
+    chosen = []
+    for row in rows:
+        if limit and len(chosen) >= limit and row[-1] < chosen[limit - 1][-1]:
+            break  # past the last score that can still make the cut
+        chosen.append(row)
+    chosen.sort(key=lambda row: (-row[-1], -_ordinal(row[2]), row[1].casefold()))
+    return [_pitch(store, row, today) for row in (chosen[:limit] if limit else chosen)]
+
+
+def _pitch(store: Store, row: tuple, today: dt.date) -> Pitch:
+    customer_id, name, last, silent, _, sales, referred, touches, contact, _, score = row
+    reasons = []
+    if contact == 3:
+        reasons.append(f"in touch ({values.count_of(silent, 'day')} ago)")
+    elif contact == 1:
+        reasons.append(f"last contact {values.count_of(silent, 'day')} ago")
+    if sales:
+        count, first_sale = store.sales_of(customer_id, today)
+        if count == 1:
             reasons.append(f"bought once ({first_sale}), ripe for a second")
-        elif sales > 1:
-            score += 2
-            reasons.append(f"bought {sales} times")
-        if referred:
-            score += 2 * min(referred, 3)
-            reasons.append(f"referred {referred}")
-        if touches:
-            score += min(touches * 0.5, 5)
-            reasons.append(f"{values.count_of(touches, 'touchpoint')} this year")
-        ranked.append(
-            Pitch(
-                customer_id,
-                name,
-                score,
-                "; ".join(reasons) or "no history yet",
-                last.get(customer_id),
-            )
+        else:
+            reasons.append(f"bought {count} times")
+    if referred:
+        reasons.append(f"referred {referred}")
+    if touches:
+        shown = (
+            "10 or more touchpoints" if touches == 10 else values.count_of(touches, "touchpoint")
         )
-    ranked.sort(key=lambda p: (-p.score, -_ordinal(p.last_contact), p.name.casefold()))
-    return ranked[:limit] if limit else ranked
+        reasons.append(f"{shown} this year")
+    return Pitch(customer_id, name, score, "; ".join(reasons) or "no history yet", last)
 
 
 def _ordinal(day: str | None) -> int:

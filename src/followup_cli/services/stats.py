@@ -179,25 +179,13 @@ def _touchpoints_by_week(
 
 
 def _sales(store: Store, start: dt.date, as_of: dt.date, active: int) -> dict:
-    start_text = start.isoformat()
-    total = repeat = first = 0.0
-    count = 0
-    buyers: set[int] = set()
-    for customer_id, date, amount, rank in store.sales_with_rank(as_of):
-        if date <= start_text:
-            continue
-        count += 1
-        total += amount
-        buyers.add(customer_id)
-        if rank > 1:
-            repeat += amount
-        else:
-            first += amount
+    count, total, buyers, first = store.sales_between(start, as_of)
+    repeat = total - first
     return {
         "sales_total": round(total, 2),
         "sales_count": count,
         "sales_per_active_customer": round(total / active, 2) if active else 0.0,
-        "sales_per_buyer": round(total / len(buyers), 2) if buyers else 0.0,
+        "sales_per_buyer": round(total / buyers, 2) if buyers else 0.0,
         "repeat_sales_share": _share(repeat, total),
         "repeat_sales_total": round(repeat, 2),
         "first_purchase_total": round(first, 2),

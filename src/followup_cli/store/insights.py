@@ -2,6 +2,7 @@
 round trips, so the figures stay fast on a book of 10,000 customers."""
 
 import datetime as dt
+from collections.abc import Iterator
 
 from followup_cli.models import CONTACT_KINDS
 from followup_cli.store.derived import EFFECTIVE_CADENCE, KNOWN_SINCE
@@ -79,47 +80,66 @@ class InsightQueries:
             (start.isoformat(), end.isoformat()),
         ).fetchall()
 
-    def sales_with_rank(self, until: dt.date) -> list[tuple]:
-        """(customer id, date, amount, n): n is 1 for a customer's first sale, 2 for the next."""
-        return self.connection.execute(
-            "SELECT customer_id, date, coalesce(amount, 0), ROW_NUMBER() OVER ("
-            "PARTITION BY customer_id ORDER BY date, id) FROM touchpoints "
-            "WHERE kind = 'sale' AND date <= ?",
-            (until.isoformat(),),
-        ).fetchall()
+    def sales_between(self, start: dt.date, end: dt.date) -> tuple[int, float, int, float]:
+        """Sales in (start, end]: (count, amount, buyers, amount of first purchases). A sale
+        is a first purchase when it is its customer's first (by date, then id). Summed in
+        SQLite: no sale crosses into Python."""
+        row = self.connection.execute(
+            "SELECT count(*), coalesce(sum(amount), 0), count(DISTINCT customer_id), "
+            "coalesce(sum(CASE WHEN n = 1 THEN amount END), 0) FROM ("
+            "SELECT customer_id, date, coalesce(amount, 0) AS amount, ROW_NUMBER() OVER ("
+            "PARTITION BY customer_id ORDER BY date, id) AS n FROM touchpoints "
+            "WHERE kind = 'sale' AND date <= ?) WHERE date > ?",
+            (end.isoformat(), start.isoformat()),
+        ).fetchone()
+        return row[0], row[1], row[2], row[3]
 
-    def warmth_facts(self, since: dt.date, until: dt.date) -> dict[int, tuple]:
-        """Per customer: (touchpoints since, sales ever, first sale date, referrals made)."""
-        touch = dict(
-            self.connection.execute(
-                "SELECT customer_id, count(*) FROM touchpoints WHERE date > ? AND date <= ? "
-                "GROUP BY customer_id",
-                (since.isoformat(), until.isoformat()),
-            )
+    def warmth_ranked(
+        self, today: dt.date, default_cadence: int, wanted: str | None, unwanted: str | None
+    ) -> Iterator[tuple]:
+        """Active customers, warmest first, scored by services/pitch.py's rule: (id, name,
+        last contact, days silent, cadence, sales (counted to 2), referrals made, touchpoints
+        in the last 365 days (counted to 10), contact points, sales points, score).
+        Every count is an index probe per customer, capped where the rule stops counting,
+        and the whole book is scored in SQLite, not in Python."""
+        since = today - dt.timedelta(days=365)
+        tag = "EXISTS (SELECT 1 FROM json_each(customers.tags) WHERE value = ?)"
+        where = (" AND " + tag if wanted else "") + (" AND NOT " + tag if unwanted else "")
+        # MATERIALIZED: each fact is counted once a row, not once per mention in the score.
+        return self.connection.execute(
+            "WITH facts AS MATERIALIZED (SELECT id, name, last_contact_on, "
+            "CAST(julianday(?) - julianday(last_contact_on) AS INTEGER) AS silent, "
+            f"{EFFECTIVE_CADENCE} AS cadence, "
+            "(SELECT count(*) FROM (SELECT 1 FROM touchpoints s WHERE s.kind = 'sale' "
+            "AND s.customer_id = customers.id AND s.date <= ? LIMIT 2)) AS sales, "
+            "(SELECT count(*) FROM referrals r WHERE r.referrer_id = customers.id) AS referred, "
+            "(SELECT count(*) FROM (SELECT 1 FROM touchpoints t WHERE t.customer_id = "
+            "customers.id AND t.date > ? AND t.date <= ? LIMIT 10)) AS touches "
+            f"FROM customers WHERE status = 'customer'{where}), "
+            "points AS MATERIALIZED (SELECT *, CASE WHEN silent IS NULL THEN 0 "
+            "WHEN silent <= cadence THEN 3 WHEN silent <= 2 * cadence THEN 1 ELSE 0 END "
+            "AS contact_points, CASE sales WHEN 0 THEN 0 WHEN 1 THEN 4 ELSE 2 END "
+            "AS sales_points FROM facts) "
+            "SELECT *, contact_points + sales_points + 2 * min(referred, 3) "
+            "+ min(touches * 0.5, 5) AS score FROM points ORDER BY score DESC",
+            (
+                today.isoformat(),
+                default_cadence,
+                today.isoformat(),
+                since.isoformat(),
+                today.isoformat(),
+                *([wanted] if wanted else []),
+                *([unwanted] if unwanted else []),
+            ),
         )
-        sales = {
-            row[0]: (row[1], row[2])
-            for row in self.connection.execute(
-                "SELECT customer_id, count(*), min(date) FROM touchpoints WHERE kind = 'sale' "
-                "AND date <= ? GROUP BY customer_id",
-                (until.isoformat(),),
-            )
-        }
-        referred = dict(
-            self.connection.execute(
-                "SELECT referrer_id, count(*) FROM referrals GROUP BY referrer_id"
-            )
-        )
-        ids = set(touch) | set(sales) | set(referred)
-        return {
-            customer_id: (
-                touch.get(customer_id, 0),
-                sales.get(customer_id, (0, None))[0],
-                sales.get(customer_id, (0, None))[1],
-                referred.get(customer_id, 0),
-            )
-            for customer_id in ids
-        }
+
+    def sales_of(self, customer_id: int, until: dt.date) -> tuple[int, str | None]:
+        """A customer's sales up to `until`: how many, and the first one's date."""
+        return self.connection.execute(
+            "SELECT count(*), min(date) FROM touchpoints WHERE kind = 'sale' "
+            "AND customer_id = ? AND date <= ?",
+            (customer_id, until.isoformat()),
+        ).fetchone()
 
     def referral_edges(self) -> list[tuple]:
         """(referrer id, referrer name, referrer status, referred id, name, status, date)."""
