@@ -238,6 +238,7 @@ def main() -> None:
     options = parser.parse_args()
     env = {**os.environ, "FOLLOWUP_TODAY": TODAY.isoformat()}
     env.pop("FOLLOWUP_DB", None)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # a user's followup runs from compiled .pyc
     books = [("10k/200k", 10_000, build_database(OUT / "bench-10k.db", 10_000, 200_000, 500))]
     if not options.quick:
         books.append(
