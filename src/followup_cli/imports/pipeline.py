@@ -153,21 +153,27 @@ def _import(store, kind, source, options, today, survey, fresh_book, read_record
         read_records(context, report, indexes)
         return report
 
+    def read_once() -> ImportReport:
+        if fresh_book and not survey.emails_repeat:
+            try:
+                with store.savepoint():
+                    return read(defer_unique_email=True)
+            except EmailRepeated:  # the file repeats an email: again, with the index kept
+                pass
+        return read(defer_unique_email=False)
+
+    return _one_change(store, f"import {kind} from {source}", options, read_once)
+
+
+def _one_change(store: Store, title: str, options: ImportOptions, run) -> ImportReport:
+    """Every import is one transaction and one change for undo: refused whole when a row is
+    rejected (unless --skip-invalid), and rolled back after counting when a dry run."""
     try:
-        with store.transaction(f"import {kind} from {source}"):
-            if fresh_book and not survey.emails_repeat:
-                try:
-                    with store.savepoint():
-                        report = read(defer_unique_email=True)
-                except EmailRepeated:  # the file repeats an email: again, with the index kept
-                    report = read(defer_unique_email=False)
-            else:
-                report = read(defer_unique_email=False)
+        with store.transaction(title):
+            report = run()
             report.problems.sort()
             report.warnings.sort()
-            store.describe_change(
-                f"import {kind} from {source}: {report.created} created, {report.updated} updated"
-            )
+            store.describe_change(f"{title}: {report.created} created, {report.updated} updated")
             if report.problems and not options.skip_invalid and not options.dry_run:
                 raise ImportRefused(report)
             if options.dry_run:
@@ -218,23 +224,18 @@ def import_gathered(
     else:
         reader = CalendarFile(source, load_source(source), today)
         items = reader.events
-    report = ImportReport(kind=kind, source=source, dry_run=options.dry_run)
-    try:
-        with store.transaction(f"import {kind} from {source}"):
-            writer = GatheredWriter(store, report, GATHERED_KINDS[kind], today, me, since)
-            for count, item in enumerate(items(), start=1):
-                writer.take(item)
-                if progress and count % PROGRESS_EVERY_ITEMS == 0:
-                    progress(reader.position(), reader.size)
-            writer.finish()
-            report.warnings.sort()
-            store.describe_change(f"import {kind} from {source}: {report.created} touchpoints")
-            if options.dry_run:
-                raise _DryRunDone(report)
-    except _DryRunDone as done:
-        return done.report
-    report.written = True
-    return report
+
+    def run() -> ImportReport:
+        report = ImportReport(kind=kind, source=source, dry_run=options.dry_run)
+        writer = GatheredWriter(store, report, GATHERED_KINDS[kind], today, me, since)
+        for count, item in enumerate(items(), start=1):
+            writer.take(item)
+            if progress and count % PROGRESS_EVERY_ITEMS == 0:
+                progress(reader.position(), reader.size)
+        writer.finish()
+        return report
+
+    return _one_change(store, f"import {kind} from {source}", options, run)
 
 
 def _read_vcards(store, cards, context, report, indexes, progress) -> None:
