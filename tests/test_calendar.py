@@ -93,3 +93,8 @@ def test_a_file_that_is_no_calendar_is_one_line(cli, book, tmp_path):
     cli.fails("import", "calendar", tmp_path / "x.ics")
     cli.fails("import", "calendar", tmp_path / "missing.ics")
     cli.fails("import", "calendar", GOOGLE, "--encoding", "utf-8")
+    (tmp_path / "no-start.ics").write_text(
+        "BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:x\nSUMMARY:no start\nEND:VEVENT\nEND:VCALENDAR\n"
+    )
+    result = cli.fails("import", "calendar", tmp_path / "no-start.ics")
+    assert "an event has no DTSTART" in result.stderr

@@ -156,7 +156,11 @@ def _import_gathered(ctx, kind, file, options, today, me, since, bar):
     from followup_cli.dates.phrases import parse_past
     from followup_cli.imports.pipeline import import_gathered
 
-    since_day = parse_past(since, today, config.date_order()) if since else None
+    since_day = (
+        parse_past(since, today, config.date_order(), why="--since is a day that has passed")
+        if since
+        else None
+    )
     addresses = config.my_addresses(me)
     return import_gathered(store(ctx), kind.value, file, options, today, addresses, since_day, bar)
 

@@ -43,8 +43,14 @@ class CalendarFile:
                 _EARLIEST, self.today + dt.timedelta(days=2)
             )
         except Exception as error:  # the libraries raise many kinds
+            if not self.raw.strip():
+                reason = "it is empty"
+            elif isinstance(error, KeyError):  # a property the expansion needs
+                reason = f"an event has no {error.args[0]}"
+            else:
+                reason = str(error).splitlines()[0] if str(error) else type(error).__name__
             raise InvalidInputError(
-                f"{self.label} is not a calendar we can read: {error}".splitlines()[0]
+                f"{self.label} is not a calendar we can read: {reason}"
             ) from None
         self.done = self.size
         for event in occurrences:

@@ -96,7 +96,7 @@ def load_source(source: str) -> str | bytes:
     if source == "-":
         return read_stdin()
     if not source.strip():
-        raise InvalidInputError("the file name is empty; give a CSV file or - for stdin")
+        raise InvalidInputError("the file name is empty; give a file or - for stdin")
     path = Path(source)
     try:
         mode = path.stat().st_mode
@@ -105,7 +105,7 @@ def load_source(source: str) -> str | bytes:
     except OSError as error:
         raise InvalidInputError(f"cannot read {source}: {error.strerror}") from None
     if stat.S_ISDIR(mode):
-        raise InvalidInputError(f"{source} is a directory; give a CSV file or - for stdin")
+        raise InvalidInputError(f"{source} is a directory; give a file or - for stdin")
     if stat.S_ISREG(mode):
         return source
     try:
