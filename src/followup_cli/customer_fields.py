@@ -7,14 +7,13 @@ JSON objects are derived from this table: a new field is one entry here plus a m
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import partial
+from typing import NamedTuple
 
 from followup_cli import values
 
 
-@dataclass(frozen=True)
-class CustomerField:
+class CustomerField(NamedTuple):
     key: str
     column: str
     kind: str = "text"  # how the column encodes it: text, int, float, tags (JSON), date (ISO)

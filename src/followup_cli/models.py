@@ -1,7 +1,14 @@
-"""The records the services pass around: plain frozen values, no behaviour beyond naming."""
+"""The records the services pass around: plain frozen values, no behaviour beyond naming.
+
+Named tuples, not frozen dataclasses: every command builds these classes at start-up, and a
+frozen dataclass costs about 1 ms to build (its methods are generated and compiled), a named
+tuple a quarter of that; with seven of them, 6 ms of each command's start.
+"""
 
 import datetime as dt
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import NamedTuple
 
 TOUCHPOINT_KINDS = ("call", "email", "meeting", "visit", "message", "note", "sale")
 IMPORTED_KIND = "imported"
@@ -11,8 +18,7 @@ STATUSES = ("customer", "prospect", "lost")
 DEFAULT_CADENCE_DAYS = 30
 
 
-@dataclass(frozen=True)
-class Customer:
+class Customer(NamedTuple):
     id: int
     name: str
     email: str | None = None
@@ -26,11 +32,10 @@ class Customer:
     last_contact: dt.date | None = None
     last_contact_kind: str | None = None
     sales_total: float = 0.0
-    extra: dict[str, str] = field(default_factory=dict)
+    extra: Mapping[str, str] = MappingProxyType({})
 
 
-@dataclass(frozen=True)
-class Touchpoint:
+class Touchpoint(NamedTuple):
     id: int
     customer_id: int
     date: dt.date
@@ -39,8 +44,7 @@ class Touchpoint:
     amount: float | None = None
 
 
-@dataclass(frozen=True)
-class FollowUp:
+class FollowUp(NamedTuple):
     id: int
     customer_id: int
     due_on: dt.date
@@ -49,8 +53,7 @@ class FollowUp:
     customer_name: str = ""
 
 
-@dataclass(frozen=True)
-class Referral:
+class Referral(NamedTuple):
     id: int
     referrer_id: int
     referrer: str
@@ -63,16 +66,14 @@ class Referral:
     referred_status: str = "prospect"
 
 
-@dataclass(frozen=True)
-class DueEntry:
+class DueEntry(NamedTuple):
     customer: Customer
     days_since: int | None
     cadence_days: int
     reason: str
 
 
-@dataclass(frozen=True)
-class LoggedTouchpoint:
+class LoggedTouchpoint(NamedTuple):
     customer: Customer
     touchpoint: Touchpoint
     next_follow_up: FollowUp | None
@@ -80,8 +81,7 @@ class LoggedTouchpoint:
     repeated: bool = False  # the same kind was logged for them on that date already
 
 
-@dataclass(frozen=True)
-class CustomerDetail:
+class CustomerDetail(NamedTuple):
     customer: Customer
     touchpoints: tuple[Touchpoint, ...]
     referrals_made: tuple[Referral, ...]

@@ -18,11 +18,9 @@ from followup_cli.cli.app import (
     emit,
     store,
 )
-from followup_cli.dates.phrases import parse_when
 from followup_cli.models import DEFAULT_CADENCE_DAYS
 from followup_cli.output import objects, render
 from followup_cli.services.due import due_list
-from followup_cli.services.touchpoints import log_touchpoint
 
 
 @app.command()
@@ -49,6 +47,8 @@ def log(
 
     Example: followup log ana meeting "renewal lunch" --date yesterday --next 2w
     """
+    from followup_cli.services.touchpoints import log_touchpoint
+
     logged = log_touchpoint(
         store(ctx),
         customer,
@@ -96,6 +96,8 @@ def due(
     today = config.today()
     as_of_date = None
     if as_of is not None:
+        from followup_cli.dates.phrases import parse_when
+
         as_of_date = parse_when(as_of, today, "future", config.date_order())
     result = due_list(
         store(ctx, only_reads=True),

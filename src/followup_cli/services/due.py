@@ -7,16 +7,15 @@ the caller asks for everyone.
 """
 
 import datetime as dt
-from dataclasses import dataclass
 from itertools import islice
+from typing import NamedTuple
 
 from followup_cli import values
 from followup_cli.models import DEFAULT_CADENCE_DAYS, IMPORTED_KIND, Customer, DueEntry
 from followup_cli.store import Store
 
 
-@dataclass(frozen=True)
-class DueList:
+class DueList(NamedTuple):
     entries: list[DueEntry]
     left_out_planned: int
 

@@ -14,15 +14,14 @@ then re-inserts deleted rows (parents first): ids, summaries and promises come b
 
 import datetime as dt
 import json
-from dataclasses import dataclass
+from typing import NamedTuple
 
 KEPT_CHANGES = 100
 # Parents first: the order deleted rows are put back in (the reverse for inserted rows).
 TABLES = ("customers", "tag_cadences", "touchpoints", "followups", "referrals")
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(NamedTuple):
     id: int
     made_at: str
     summary: str
