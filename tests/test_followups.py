@@ -129,3 +129,11 @@ def test_customer_completion_from_the_database(cli, followup_executable, databas
     assert "Ana Alpha" in result.stdout.split("\n")
     assert "Bruno Beta" not in result.stdout
     assert "\x1b" not in result.stdout and "Anne" not in result.stdout
+    cli.ok("add", "Zoë Müller")
+    # Typer offers only what starts with the typed text, case and accents as typed.
+    for typed, offered in (("Zoë M", "Zoë Müller"), ("ana@", "ana@example.com")):
+        env["COMP_WORDS"] = "followup show " + typed.replace(" ", "\\ ")
+        words = subprocess.run(
+            [followup_executable], capture_output=True, text=True, env=env, check=False
+        ).stdout.split("\n")
+        assert offered in words, (typed, words)

@@ -240,11 +240,6 @@ class CustomerQueries:
         return ((customer_from_row(row[:-2]), row[-1], row[-2]) for row in rows)
 
 
-def _like_prefix(prefix: str) -> str:
-    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"{escaped}%"
-
-
 class TagCadenceQueries:
     connection = None
 
@@ -266,23 +261,29 @@ class TagCadenceQueries:
 def names_for_completion(path, prefix: str, limit: int) -> list[tuple[str, str | None]]:
     """Names and emails starting with `prefix`, read-only and without migrations: the shell
     asks on every Tab, so this opens the file as cheaply as SQLite allows. A missing or
-    unreadable file completes nothing."""
+    unreadable file completes nothing. Names compare as every lookup compares them
+    (values.name_key: "zoe" offers Zoë Müller), and both halves are ranges of an index, so
+    a Tab costs the same in a book of any size."""
     import sqlite3
 
     try:
         connection = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True, timeout=0.5)
     except sqlite3.Error:
         return []
+    key, address = name_key(prefix), prefix.lower()
     try:
-        pattern = _like_prefix(prefix)
         rows = connection.execute(
-            "SELECT name, email FROM customers WHERE name LIKE ? ESCAPE '\\' "
-            "UNION SELECT email, name FROM customers WHERE email LIKE ? ESCAPE '\\' "
-            "LIMIT ?",
-            (pattern, pattern, limit),
-        )
-        return list(rows)
+            "SELECT * FROM (SELECT name, email FROM customers WHERE name_key >= ? "
+            "AND name_key < ? ORDER BY name_key LIMIT ?) UNION ALL SELECT * FROM ("
+            "SELECT email, name FROM customers WHERE email IS NOT NULL AND lower(email) >= ? "
+            "AND lower(email) < ? ORDER BY lower(email) LIMIT ?)",
+            (key, key + _LAST_CHARACTER, limit, address, address + _LAST_CHARACTER, limit),
+        ).fetchall()
     except sqlite3.Error:
         return []
     finally:
         connection.close()
+    return list(dict.fromkeys(rows))[:limit]
+
+
+_LAST_CHARACTER = "\U0010ffff"  # every string that starts with a prefix sorts below prefix + this
