@@ -145,7 +145,13 @@ def test_show_lists_history_newest_first_with_referrals_and_follow_ups(cli):
     assert shown["referrals_made"][0]["referred"] == "Bruno Beta"
     assert shown["open_follow_ups"][0]["due_on"] == "2026-12-01"
     text = cli.ok("show", "ana")
-    assert "Ana Alpha (#1)" in text and "2026-11-15\tmeeting\tsigned" in text
+    assert "Ana Alpha (#1)" in text
+    lines = text.splitlines()
+    header = lines.index("# Touchpoints") + 1
+    assert lines[header : header + 2] == [
+        "id\tdate\tkind\tnote\tamount",
+        "2\t2026-11-15\tmeeting\tsigned\t",
+    ]
 
 
 def test_tags_list_limit_and_removing_a_tag_they_lack(cli):

@@ -184,7 +184,7 @@ def _print_detail(customer, shaped: dict, everything: bool) -> None:
         (
             "Touchpoints",
             touchpoints[: len(touchpoints) - more],
-            objects.TOUCHPOINT_LIST_COLUMNS[:2] + objects.TOUCHPOINT_COLUMNS[1:],
+            objects.TOUCHPOINT_COLUMNS,
         ),
         ("Referred", made, ["referred", "referred_email", "date", "note", "referred_status"]),
         ("Referred by", received, ["referrer", "referrer_email", "date", "note"]),
