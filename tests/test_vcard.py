@@ -127,6 +127,17 @@ def test_stdin_is_recognised_as_vcard_by_its_first_line(cli):
     assert json.loads(result.stdout)["created"] == 2
 
 
+@pytest.mark.parametrize(
+    ("encoding", "ending"), [("utf-16", "\r\n"), ("utf-8", "\r"), ("utf-8-sig", "\n")]
+)
+def test_utf16_bom_and_old_mac_line_endings(cli, tmp_path, encoding, ending):
+    path = tmp_path / "cards.vcf"
+    card = ["BEGIN:VCARD", "VERSION:3.0", "FN:Zoë Müller", "EMAIL:zoe@example.com", "END:VCARD"]
+    path.write_bytes(ending.join(card).encode(encoding))
+    assert report_of(cli, path)["created"] == 1
+    assert customer(cli, "zoe@example.com")["name"] == "Zoë Müller"
+
+
 def test_a_non_address_email_goes_to_the_notes_with_a_warning(cli, tmp_path):
     path = tmp_path / "odd.vcf"
     path.write_text("BEGIN:VCARD\nVERSION:3.0\nFN:Odd Mail\nEMAIL:ask at reception\nEND:VCARD\n")

@@ -93,9 +93,12 @@ def open_vcards(source: str, data: str | bytes | None, encoding: str | None) -> 
 
 
 def _as_utf8_bytes(data: bytes) -> bytes:
-    """UTF-16 files (some Windows exports) as UTF-8, so the rest works on one byte form."""
+    """UTF-16 files (some Windows exports) as UTF-8, and lines ended by CR alone (old Mac
+    address books) by LF, so that the rest works on one form."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16", errors="replace").encode("utf-8")
+        data = data.decode("utf-16", errors="replace").encode("utf-8")
+    if b"\n" not in data:
+        data = data.replace(b"\r", b"\n")
     return data.removeprefix(codecs.BOM_UTF8)
 
 
