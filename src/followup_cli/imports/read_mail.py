@@ -2,8 +2,9 @@
 folder; `From ` separator lines, `>From ` escaping, LF or CRLF) or a Maildir (`cur/` and
 `new/`; `tmp/` holds mail still being delivered).
 
-Only the headers are parsed. An mbox body is passed over line by line and a Maildir body
-never read, so memory holds one message's headers however large the mailbox.
+Only the headers are read. An mbox is searched for its separators in a mapped file whose
+read pages are released, and a Maildir body is never opened past its headers, so memory
+holds about one message's headers however large the mailbox.
 """
 
 import datetime as dt
@@ -88,14 +89,7 @@ class Mailbox:
             counted = start
             data.seek(start)
             data.readline()  # the From line
-            header, size = [], 0
-            while (text := data.readline()) not in (
-                b"\n",
-                b"\r\n",
-                b"",
-            ) and size < MAX_HEADER_BYTES:
-                header.append(text)
-                size += len(text)
+            header = _header_lines(iter(data.readline, b""))
             following = _next_separator(data, data.tell())
             self.done = start
             yield _message(header, line + 1, f"line {line + 1}", None)
@@ -145,20 +139,25 @@ def _next_separator(data: mmap.mmap, start: int) -> int:
 def _maildir_header(path: Path) -> list[bytes] | None:
     try:
         with path.open("rb") as stream:
-            lines, total = [], 0
-            for line in stream:
-                if line in (b"\n", b"\r\n") or total > MAX_HEADER_BYTES:
-                    break
-                lines.append(line)
-                total += len(line)
-            return lines
+            return _header_lines(stream)
     except (IsADirectoryError, FileNotFoundError):  # moved away while we read the folder
         return None
 
 
+def _header_lines(lines: Iterator[bytes]) -> list[bytes]:
+    """A message's header lines: up to the blank line, at most MAX_HEADER_BYTES of them."""
+    header, size = [], 0
+    for line in lines:
+        if line in (b"\n", b"\r\n") or size >= MAX_HEADER_BYTES:
+            break
+        header.append(line)
+        size += len(line)
+    return header
+
+
 def _message(lines: list[bytes], line: int, where: str, flags: str | None) -> Gathered:
     headers = _headers(lines)
-    message_id = headers.get("message-id", "").strip().strip("<>").strip()
+    message_id = headers.get("message-id").strip().strip("<>").strip()
     source = "mail:" + (message_id or _digest(headers))
     addresses = frozenset(
         address.lower()
@@ -222,38 +221,34 @@ def _headers(lines: list[bytes]) -> _Headers:
     return headers
 
 
-def _digest(headers) -> str:
+def _digest(headers: _Headers) -> str:
     """A message without a Message-ID is the same message when these headers are."""
     parts = [headers.get(name) for name in ("date", "from", "to", "cc", "subject")]
     return "sha1:" + hashlib.sha1("\0".join(parts).encode(), usedforsecurity=False).hexdigest()
 
 
-def _text(value) -> str:
+def _text(value: str) -> str:
     """A header decoded (RFC 2047 encoded words, any charset) and unfolded."""
-    if value is None:
-        return ""
     try:
-        text = str(email.header.make_header(email.header.decode_header(str(value))))
+        text = str(email.header.make_header(email.header.decode_header(value)))
     except (LookupError, UnicodeError, ValueError, email.errors.HeaderParseError):
-        text = str(value)
+        text = value
     return " ".join(text.split())
 
 
-def _date(headers) -> dt.date | None:
+def _date(headers: _Headers) -> dt.date | None:
     """The Date header as the local date; else the top Received header's date."""
     day = _local_date(headers.get("date"))
     if day is None:
-        received = headers.get("received")
-        if received:
-            day = _local_date(str(received).rpartition(";")[2])
+        day = _local_date(headers.get("received").rpartition(";")[2])
     return day
 
 
-def _local_date(value) -> dt.date | None:
+def _local_date(value: str) -> dt.date | None:
     if not value:
         return None
     try:
-        moment = email.utils.parsedate_to_datetime(" ".join(str(value).split()))
+        moment = email.utils.parsedate_to_datetime(" ".join(value.split()))
     except (TypeError, ValueError, IndexError, OverflowError):
         return None
     if moment.tzinfo is not None:
@@ -261,17 +256,17 @@ def _local_date(value) -> dt.date | None:
     return moment.date()
 
 
-def _passed_over(headers, flags: str | None) -> str | None:
-    labels = {label.strip().lower() for label in str(headers.get("x-gmail-labels", "")).split(",")}
+def _passed_over(headers: _Headers, flags: str | None) -> str | None:
+    labels = {label.strip().lower() for label in headers.get("x-gmail-labels").split(",")}
     if (flags and "D" in flags) or "drafts" in labels or "draft" in labels:
         return "draft"
     if headers.get("x-mozilla-draft-info"):
         return "draft"
     if "spam" in labels:
         return "spam"
-    precedence = str(headers.get("precedence", "")).strip().lower()
+    precedence = headers.get("precedence").strip().lower()
     if headers.get("list-id") or headers.get("list-unsubscribe") or precedence in _BULK:
         return "mailing list"
-    if str(headers.get("auto-submitted", "no")).strip().lower() != "no":
+    if headers.get("auto-submitted", "no").strip().lower() != "no":
         return "automatic reply"
     return None
