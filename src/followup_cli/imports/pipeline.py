@@ -243,7 +243,7 @@ def _read_vcards(store, cards, context, report, indexes, progress) -> None:
     writer = CustomerWriter(store, context, columns, report)
     with indexes:
         for count, (line, values) in enumerate(cards.cards(), start=1):
-            writer.take_parsed(line, values)
+            writer.take_record(line, [], values)
             if progress and count % PROGRESS_EVERY_CARDS == 0:
                 progress(cards.position(), cards.size)
         for line, reason in cards.rejected:

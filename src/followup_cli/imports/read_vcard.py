@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from followup_cli.errors import InvalidInputError
+from followup_cli.imports.records import RowRejected
 from followup_cli.values import MAX_FIELD_LENGTH, is_system_group
 
 SUFFIXES = (".vcf", ".vcard")
@@ -116,7 +117,7 @@ def _cards(
         elif word.startswith(b"END:VCARD") and lines is not None:
             try:
                 yield start, None, _values(lines, encoding)
-            except _CardRefused as refusal:
+            except RowRejected as refusal:
                 yield start, refusal.reason, {}
             lines = None
         elif lines is not None:
@@ -148,12 +149,6 @@ def _logical_lines(data: bytes) -> Iterator[tuple[int, bytes]]:
         yield start, current
 
 
-class _CardRefused(Exception):
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
-
-
 @dataclass
 class _Property:
     name: str
@@ -163,14 +158,14 @@ class _Property:
 
 def _values(lines: list[bytes], encoding: str | None) -> dict[str, list[str]]:
     if any(b"\x00" in line for line in lines):
-        raise _CardRefused("this card holds a NUL byte; is it a vCard?")
+        raise RowRejected("this card holds a NUL byte; is it a vCard?")
     card: dict[str, list[_Property]] = {}
     for line in lines:
         prop = _parse(line)
         if prop is None or prop.name in _BINARY:
             continue
         if len(prop.value) > MAX_FIELD_LENGTH:
-            raise _CardRefused(f"its {prop.name} value is over 64 KiB")
+            raise RowRejected(f"its {prop.name} value is over 64 KiB")
         if prop.name in _USED:
             card.setdefault(prop.name, []).append(prop)
     return _fields(card, encoding)

@@ -46,19 +46,16 @@ class RowWriter:
         if is_footer_row(cells):  # a report's totals and copyright lines
             self.report.skipped += 1
             return
-        self.line = line
-        try:
-            self.take_values(cell_values(cells, self.columns), cells)
-        except RowSkipped:
-            self.report.skipped += 1
-        except RowRejected as problem:
-            self.reject(line, problem.reason)
+        self.take_record(line, cells)
 
-    def take_parsed(self, line: int, values: dict[str, list[str]]) -> None:
-        """A record whose fields a reader other than CSV has taken out (a vCard)."""
+    def take_record(
+        self, line: int, cells: list[str], values: dict[str, list[str]] | None = None
+    ) -> None:
+        """One record: written, skipped, or rejected with its line. `values` are its fields
+        when a reader other than CSV has taken them out (a vCard); else the cells give them."""
         self.line = line
         try:
-            self.take_values(values, [])
+            self.take_values(cell_values(cells, self.columns) if values is None else values, cells)
         except RowSkipped:
             self.report.skipped += 1
         except RowRejected as problem:
