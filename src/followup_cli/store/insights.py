@@ -84,7 +84,7 @@ class InsightQueries:
         """Sales in (start, end]: (count, amount, buyers, amount of first purchases). A sale
         is a first purchase when it is its customer's first (by date, then id). Summed in
         SQLite: no sale crosses into Python."""
-        row = self.connection.execute(
+        return self.connection.execute(
             "SELECT count(*), coalesce(sum(amount), 0), count(DISTINCT customer_id), "
             "coalesce(sum(CASE WHEN n = 1 THEN amount END), 0) FROM ("
             "SELECT customer_id, date, coalesce(amount, 0) AS amount, ROW_NUMBER() OVER ("
@@ -92,7 +92,6 @@ class InsightQueries:
             "WHERE kind = 'sale' AND date <= ?) WHERE date > ?",
             (end.isoformat(), start.isoformat()),
         ).fetchone()
-        return row[0], row[1], row[2], row[3]
 
     def warmth_ranked(
         self, today: dt.date, default_cadence: int, wanted: str | None, unwanted: str | None
