@@ -10,11 +10,14 @@ Ties go to the more recent contact, then the name.
 """
 
 import datetime as dt
+import heapq
 from dataclasses import dataclass
 
 from followup_cli import values
 from followup_cli.models import DEFAULT_CADENCE_DAYS
 from followup_cli.store import Store
+
+_MOST_FROM_TODAY = 3 + 5  # in touch, and touchpoints this year
 
 
 @dataclass(frozen=True)
@@ -33,23 +36,37 @@ def pitch_list(
     tag: str | None = None,
     exclude_tag: str | None = None,
 ) -> list[Pitch]:
-    """The points above are counted by the store (store/insights.py, `warmth_ranked`), which
-    scores the whole book in SQLite and hands the rows over warmest first; here the ties at
-    the cut are ordered and each chosen customer's reason is written."""
+    """The parts of warmth that do not depend on today come from the store's summaries,
+    highest first; once even a perfect contact and a full year of touchpoints could not lift
+    the next customer to the cut, the rest are not read."""
     wanted = values.clean_tags([tag])[0] if tag else None
     unwanted = values.clean_tags([exclude_tag])[0] if exclude_tag else None
-    rows = store.warmth_ranked(today, DEFAULT_CADENCE_DAYS, wanted, unwanted)
-    chosen = []
-    for row in rows:
-        if limit and len(chosen) >= limit and row[-1] < chosen[limit - 1][-1]:
-            break  # past the last score that can still make the cut
-        chosen.append(row)
-    chosen.sort(key=lambda row: (-row[-1], -_ordinal(row[2]), row[1].casefold()))
-    return [_pitch(store, row, today) for row in (chosen[:limit] if limit else chosen)]
+    scored = []
+    cut = []  # the best `limit` scores so far, lowest first
+    for row in store.warmth_ranked(today, DEFAULT_CADENCE_DAYS, wanted, unwanted):
+        if limit and len(cut) == limit and row[-1] + _MOST_FROM_TODAY < cut[0]:
+            break
+        scored.append(_scored(row))
+        if limit:
+            heapq.heappush(cut, scored[-1][-1])
+            if len(cut) > limit:
+                heapq.heappop(cut)
+    scored.sort(key=lambda row: (-row[-1], -_ordinal(row[2]), row[1].casefold()))
+    return [_pitch(store, row, today) for row in (scored[:limit] if limit else scored)]
+
+
+def _scored(row: tuple) -> tuple:
+    """The row with today's parts of warmth added: (..., contact points, score)."""
+    *facts, warmth = row
+    silent, cadence, touches = facts[3], facts[4], facts[7]
+    contact = 0
+    if silent is not None:
+        contact = 3 if silent <= cadence else 1 if silent <= 2 * cadence else 0
+    return (*facts, contact, warmth + contact + min(touches * 0.5, 5))
 
 
 def _pitch(store: Store, row: tuple, today: dt.date) -> Pitch:
-    customer_id, name, last, silent, _, sales, referred, touches, contact, _, score = row
+    customer_id, name, last, silent, _, sales, referred, touches, contact, score = row
     reasons = []
     if contact == 3:
         reasons.append(f"in touch ({values.count_of(silent, 'day')} ago)")

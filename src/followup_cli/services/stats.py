@@ -18,7 +18,8 @@ Definitions (the period is the `months` before `as_of`, as_of included):
 
 import datetime as dt
 import json
-from collections import Counter, defaultdict
+from bisect import bisect_right
+from collections import Counter
 from dataclasses import asdict, dataclass
 
 from followup_cli.models import DEFAULT_CADENCE_DAYS
@@ -67,31 +68,31 @@ def compute_stats(store: Store, as_of: dt.date, months: int, today: dt.date) -> 
     from dateutil.relativedelta import relativedelta
 
     start = as_of - relativedelta(months=months)
-    first_week_end = as_of - dt.timedelta(weeks=COVERAGE_WEEKS - 1)
-    active = store.active_customers_with_cadence(DEFAULT_CADENCE_DAYS, first_week_end)
-    joined, lost = store.joined_and_lost(start, as_of)
-    coverage_by_week, covered_now = _coverage(store, active, as_of)
-    referral_figures = _referrals(store, start, as_of, len(active), months)
-    touchpoints, week_starts = _touchpoints_by_week(store, start, as_of)
-    sales = _sales(store, start, as_of, len(active))
-    at_risk = _at_risk(store, active, as_of, today)
+    by_status = dict(sorted(store.status_counts().items()))
+    active = by_status.get("customer", 0)
+    coverage_by_week, covered_now = _coverage(store, as_of)
+    referral_figures = _referrals(store, start, as_of, active, months)
+    touchpoints, week_starts, sales = _activity(store, start, as_of, active)
+    contacted, warm = (
+        store.marks_until(series, [as_of.toordinal()])[0] for series in ("contacted", "warm")
+    )
     return Stats(
         as_of=as_of.isoformat(),
         period_start=(start + dt.timedelta(days=1)).isoformat(),
         months=months,
-        customers_by_status=dict(sorted(store.status_counts().items())),
-        active_customers=len(active),
-        joined=joined,
-        lost=lost,
-        coverage=_share(covered_now, len(active)),
+        customers_by_status=by_status,
+        active_customers=active,
+        joined=store.marks_between("added", start, as_of),
+        lost=store.marks_between("lost", start, as_of),
+        coverage=_share(covered_now, active),
         covered=covered_now,
         coverage_by_week=coverage_by_week,
         **referral_figures,
         touchpoints_by_week=touchpoints,
         week_starts=week_starts,
         **sales,
-        at_risk=len(at_risk),
-        at_risk_top=at_risk[:AT_RISK_SHOWN],
+        at_risk=contacted - warm,
+        at_risk_top=_at_risk_top(store, as_of, today),
     )
 
 
@@ -99,33 +100,17 @@ def _share(part: int | float, whole: int | float) -> float:
     return round(part / whole, 4) if whole else 0.0
 
 
-def _coverage(store: Store, active: list[tuple], as_of: dt.date) -> tuple[list[dict], int]:
+def _coverage(store: Store, as_of: dt.date) -> tuple[list[dict], int]:
     week_ends = [as_of - dt.timedelta(weeks=k) for k in range(COVERAGE_WEEKS - 1, -1, -1)]
-    longest = max((row[3] for row in active), default=DEFAULT_CADENCE_DAYS)
-    since = week_ends[0] - dt.timedelta(days=longest)
-    contacts: dict[int, list[int]] = defaultdict(list)
-    for customer_id, day in store.contact_days(as_of, since):
-        contacts[customer_id].append(day)
-    end_texts = [week_end.isoformat() for week_end in week_ends]
-    end_days = [week_end.toordinal() for week_end in week_ends]
-    on_file, covered = [0] * len(week_ends), [0] * len(week_ends)
-    for customer_id, _, known_since, cadence, _ in active:
-        days = contacts.get(customer_id, ())
-        seen = 0  # how many of the customer's contact days are on or before the week end
-        for week, end_day in enumerate(end_days):
-            if known_since > end_texts[week]:
-                continue
-            on_file[week] += 1
-            while seen < len(days) and days[seen] <= end_day:
-                seen += 1
-            if seen and end_day - days[seen - 1] <= cadence:
-                covered[week] += 1
+    days = [week_end.toordinal() for week_end in week_ends]
+    on_file = store.marks_until("on_file", days)
+    covered = store.marks_until("covered", days)
     points = [
         {
-            "week_ending": end_text,
+            "week_ending": week_end.isoformat(),
             "coverage": _share(covered[week], on_file[week]) if on_file[week] else None,
         }
-        for week, end_text in enumerate(end_texts)
+        for week, week_end in enumerate(week_ends)
     ]
     return points, covered[-1]
 
@@ -137,11 +122,16 @@ def _referrals(store: Store, start: dt.date, as_of: dt.date, active: int, months
     referrers = {row[1] for row in rows if row[3] == "customer"}
     counts = Counter((row[1], row[2]) for row in rows)
     top = sorted(counts.items(), key=lambda item: (-item[1], item[0][1].casefold()))
+    dates = [row[0] for row in rows]  # in date order
     by_month = []
     for back in range(months - 1, -1, -1):
         month_end = as_of - relativedelta(months=back)
         month_start = as_of - relativedelta(months=back + 1)
-        inside = [row for row in rows if month_start.isoformat() < row[0] <= month_end.isoformat()]
+        inside = rows[
+            bisect_right(dates, month_start.isoformat()) : bisect_right(
+                dates, month_end.isoformat()
+            )
+        ]
         month_referrers = {row[1] for row in inside if row[3] == "customer"}
         by_month.append(
             {
@@ -163,25 +153,27 @@ def _referrals(store: Store, start: dt.date, as_of: dt.date, active: int, months
     }
 
 
-def _touchpoints_by_week(
-    store: Store, start: dt.date, as_of: dt.date
-) -> tuple[dict[str, list[int]], list[str]]:
+def _activity(
+    store: Store, start: dt.date, as_of: dt.date, active: int
+) -> tuple[dict[str, list[int]], list[str], dict]:
+    """Touchpoints by week and kind, and the sales figures, from the day counts."""
     weeks = -(-(as_of - start).days // 7)
     series: dict[str, list[int]] = {}
-    for date, kind, count in store.touchpoint_counts_by_day_and_kind(start, as_of):
+    count = cents = 0
+    for date, kind, touchpoints, amount in store.touchpoint_counts_by_day_and_kind(start, as_of):
         index = weeks - 1 - (as_of - dt.date.fromisoformat(date)).days // 7
-        series.setdefault(kind, [0] * weeks)[index] += count
+        series.setdefault(kind, [0] * weeks)[index] += touchpoints
+        if kind == "sale":
+            count, cents = count + touchpoints, cents + amount
     starts = [
         (as_of - dt.timedelta(days=7 * (weeks - 1 - index) + 6)).isoformat()
         for index in range(weeks)
     ]
-    return dict(sorted(series.items())), starts
-
-
-def _sales(store: Store, start: dt.date, as_of: dt.date, active: int) -> dict:
-    count, total, buyers, first = store.sales_between(start, as_of)
+    total = cents / 100
+    first = store.marks_between("first_sale", start, as_of) / 100
+    buyers = store.buyers_between(start, as_of)
     repeat = total - first
-    return {
+    sales = {
         "sales_total": round(total, 2),
         "sales_count": count,
         "sales_per_active_customer": round(total / active, 2) if active else 0.0,
@@ -190,15 +182,17 @@ def _sales(store: Store, start: dt.date, as_of: dt.date, active: int) -> dict:
         "repeat_sales_total": round(repeat, 2),
         "first_purchase_total": round(first, 2),
     }
+    return dict(sorted(series.items())), starts, sales
 
 
-def _at_risk(store: Store, active: list[tuple], as_of: dt.date, today: dt.date) -> list[dict]:
-    last = store.last_contacts_before(as_of, today)
+def _at_risk_top(store: Store, as_of: dt.date, today: dt.date) -> list[dict]:
+    """The longest silent of the customers at risk: read longest silent first, until the
+    cut is full and the next one is less silent than its last."""
     risky = []
-    for customer_id, name, _, cadence, tags in active:
-        if customer_id not in last:
-            continue
-        silent = (as_of - dt.date.fromisoformat(last[customer_id])).days
+    for name, last, cadence, tags in store.silent_customers(as_of, today, DEFAULT_CADENCE_DAYS):
+        silent = (as_of - dt.date.fromisoformat(last)).days
+        if len(risky) >= AT_RISK_SHOWN and silent < risky[-1]["days_silent"]:
+            break
         if silent > 2 * cadence:
             risky.append(
                 {
@@ -209,4 +203,4 @@ def _at_risk(store: Store, active: list[tuple], as_of: dt.date, today: dt.date) 
                 }
             )
     risky.sort(key=lambda item: (-item["days_silent"], item["name"].casefold()))
-    return risky
+    return risky[:AT_RISK_SHOWN]

@@ -27,6 +27,7 @@ from followup_cli.store.journal import JournalQueries
 from followup_cli.store.migrations import ensure_current
 from followup_cli.store.referrals import ReferralQueries
 from followup_cli.store.search import SearchQueries
+from followup_cli.store.summaries import refresh as refresh_summaries
 
 
 class Store(
@@ -56,7 +57,8 @@ class Store(
         (nothing was changed) or after it (changes_saved() says so).
 
         `change` names it in the undo journal (store/journal.py), or it `continues` an
-        earlier change by id; a transaction with neither (undo itself) is not journaled."""
+        earlier change by id; a transaction with neither (undo itself) is not journaled.
+        Before the commit, the summaries of what it changed are brought up to date."""
         if self.read_only:
             raise DatabaseError(self.read_only)
         self.connection.execute("BEGIN IMMEDIATE")
@@ -67,6 +69,8 @@ class Store(
                 self.continue_change(continues)
             yield
             changed = self.end_change() if change or continues else True
+            if changed:
+                refresh_summaries(self.connection)
         except BaseException:
             if self.connection.in_transaction:
                 self.connection.execute("ROLLBACK")

@@ -12,6 +12,7 @@ from pathlib import Path
 from followup_cli.errors import DatabaseError
 from followup_cli.store.connection import make_private
 from followup_cli.store.journal import create_journal
+from followup_cli.store.summaries import create_summaries
 
 
 def _create_core_tables(db) -> None:
@@ -167,6 +168,7 @@ MIGRATIONS: list[Callable] = [
     create_journal,
     _index_notes,
     _key_gathered_touchpoints,
+    create_summaries,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
