@@ -287,6 +287,9 @@ def test_the_first_released_schema_opens_with_every_row(cli, tmp_path):
     assert ana["open_follow_ups"][0]["due_on"] == "2026-12-01"
     assert ana["referrals_made"][0]["referred"] == "Bruno Beta"
     assert "vip\t21" in cli.ok("cadence", env=env)
+    figures = __import__("json").loads(cli.ok("stats", "--format", "json", env=env))
+    assert (figures["sales_total"], figures["first_purchase_total"]) == (1200, 1200)
+    assert figures["sales_per_buyer"] == 1200 and figures["referrals"] == 1
     with sqlite3.connect(fixture) as connection:
         assert connection.execute("PRAGMA user_version").fetchone()[0] == (
             migrations.SCHEMA_VERSION

@@ -92,3 +92,19 @@ def test_weeks_before_anyone_was_on_file_have_no_coverage(cli):
     assert "coverage, last 12 weeks: - - - - - - - - - - - 100%" in cli.ok("stats")
     assert "1 referral" not in cli.ok("stats") and "0 referrals" in cli.ok("stats")
     cli.fails("stats", "--as-of", "tomorrow")
+
+
+def test_coverage_and_risk_at_the_edges_of_a_cadence(cli):
+    """Contacts exactly one cadence and a day apart (covered without a gap), further apart
+    (a gap), and the day silence passes twice the cadence."""
+    cli.ok("add", "Ana Alpha", "--cadence", "10", env=THEN)
+    for day in ("2026-09-20", "2026-10-18", "2026-10-29", "2026-11-16"):
+        cli.ok("log", "ana", "call", "--date", day)
+    weeks = json.loads(cli.ok("stats", "--format", "json"))["coverage_by_week"]
+    assert [week["week_ending"] for week in weeks[::11]] == ["2026-09-06", "2026-11-22"]
+    assert [week["coverage"] for week in weeks] == [0, 0, 1, 1, 0, 0, 1, 1, 1, 1, 0, 1]
+
+    def at_risk(day: str) -> int:
+        return json.loads(cli.ok("stats", "--as-of", day, "--format", "json"))["at_risk"]
+
+    assert (at_risk("2026-10-10"), at_risk("2026-10-11"), at_risk("2026-11-15")) == (0, 1, 0)

@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import Cli
 
 USER_TABLES = ("customers", "touchpoints", "followups", "referrals", "tag_cadences")
 
@@ -30,6 +31,7 @@ def book(cli, tmp_path):
     cli.ok("schedule", "bruno", "2026-11-30", "catalogue")
     cli.ok("refer", "ana", "Gus Green", "--email", "gus@green.example")
     cli.ok("cadence", "vip", "21")
+    cli.ok("log", "bruno", "visit", "--date", "2026-10-20")
     (tmp_path / "more.csv").write_text(
         "name,email,last contact\nDora Dent,dora@dent.example,2026-10-01\n"
         "Bruno Beta,BRUNO@beta.example,2026-11-10\n",
@@ -58,6 +60,9 @@ WRITES = [
     ["import", "calendar", "{data}/calendar/google_calendar.ics"],
     ["edit-touchpoint", "2", "--customer", "bruno", "--date", "2026-11-21"],
     ["delete-touchpoint", "1", "--yes"],
+    ["merge", "ana", "bruno", "--yes"],
+    ["edit", "carla", "--cadence", "3", "--status", "prospect"],
+    ["edit", "bruno", "--add-tag", "vip"],
 ]
 
 
@@ -70,6 +75,50 @@ def test_each_write_then_undo_leaves_the_book_as_it_was(cli, database, book, com
     out = cli.ok("undo")
     assert out.startswith("Undid: ")
     assert dump(database) == before
+
+
+SUMMARIES = ("customer_marks", "day_marks", "customer_summaries", "touchpoint_days")
+
+
+def summaries(database: Path) -> dict:
+    with sqlite3.connect(database) as connection:
+        assert connection.execute("SELECT count(*) FROM stale_customers").fetchone()[0] == 0
+        return {
+            table: connection.execute(f"SELECT * FROM {table} ORDER BY 1, 2, 3").fetchall()
+            for table in SUMMARIES
+        }
+
+
+def rebuilt_summaries(database: Path, tmp_path: Path) -> dict:
+    """The summaries of a copy whose every customer is marked stale, as another tool's
+    writes would leave it, and whose day counts are counted afresh: what `stats` makes of
+    the book from nothing."""
+    copy = tmp_path / "rebuilt.db"
+    copy.unlink(missing_ok=True)
+    with sqlite3.connect(database) as source, sqlite3.connect(copy) as target:
+        source.backup(target)
+        target.execute("INSERT INTO stale_customers SELECT id FROM customers")
+        target.execute("DELETE FROM touchpoint_days")
+        target.execute(
+            "INSERT INTO touchpoint_days SELECT date, kind, count(*), "
+            "sum(CAST(round(coalesce(amount, 0) * 100) AS INTEGER)) FROM touchpoints "
+            "GROUP BY date, kind"
+        )
+    Cli().ok("stats", env={"FOLLOWUP_DB": str(copy)})
+    return summaries(copy)
+
+
+@pytest.mark.parametrize("command", WRITES, ids=lambda command: " ".join(command[:2]))
+def test_each_write_and_its_undo_keep_the_summaries(cli, database, book, command):
+    """The summaries stats and pitch read (store/summaries.py) are kept by every write in
+    its own transaction: after each, and after its undo, they are what a rebuild gives."""
+    before = summaries(database)
+    assert before == rebuilt_summaries(database, book)
+    data = str(Path(__file__).parent / "data")
+    cli.ok(*[part.replace("{dir}", str(book)).replace("{data}", data) for part in command])
+    assert summaries(database) == rebuilt_summaries(database, book)
+    cli.ok("undo")
+    assert summaries(database) == before
 
 
 def test_undo_steps_back_and_lists_what_it_can_undo(cli, database, book):
