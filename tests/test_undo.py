@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
+
 from conftest import Cli
 
 USER_TABLES = ("customers", "touchpoints", "followups", "referrals", "tag_cadences")
