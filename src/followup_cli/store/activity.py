@@ -10,8 +10,8 @@ from collections.abc import Iterable
 
 from followup_cli.models import CONTACT_KINDS, FollowUp, Touchpoint
 from followup_cli.store.decode import FOLLOW_UP_COLUMNS, follow_up_from_row, touchpoint_from_row
+from followup_cli.store.derived import CONTACT_KIND_LIST
 
-_CONTACT_KIND_LIST = ", ".join(f"'{kind}'" for kind in sorted(CONTACT_KINDS))
 _OPEN_FOLLOW_UPS = (
     f"SELECT {FOLLOW_UP_COLUMNS} FROM followups f JOIN customers c ON c.id = f.customer_id "
     "WHERE f.done_on IS NULL"
@@ -69,9 +69,9 @@ class ActivityQueries:
         self.connection.executemany(
             "UPDATE customers SET "
             "last_contact_on = (SELECT max(date) FROM touchpoints t WHERE t.customer_id = "
-            f"customers.id AND t.kind IN ({_CONTACT_KIND_LIST})), "
+            f"customers.id AND t.kind IN ({CONTACT_KIND_LIST})), "
             "last_contact_kind = (SELECT kind FROM touchpoints t WHERE t.customer_id = "
-            f"customers.id AND t.kind IN ({_CONTACT_KIND_LIST}) ORDER BY date DESC, id DESC "
+            f"customers.id AND t.kind IN ({CONTACT_KIND_LIST}) ORDER BY date DESC, id DESC "
             "LIMIT 1), "
             "sales_total = coalesce((SELECT sum(amount) FROM touchpoints t WHERE "
             "t.customer_id = customers.id AND t.kind = 'sale'), 0) WHERE id = ?",

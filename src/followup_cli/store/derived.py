@@ -8,6 +8,11 @@
   count customers known on the day they look at.
 """
 
+from followup_cli.models import CONTACT_KINDS
+
+# The kinds that count as contact (a note does not), as an SQL list: `kind IN (...)`.
+CONTACT_KIND_LIST = ", ".join(f"'{kind}'" for kind in sorted(CONTACT_KINDS))
+
 _TAG_CADENCES = (
     "FROM json_each(customers.tags) JOIN tag_cadences ON tag_cadences.tag = json_each.value"
 )

@@ -4,10 +4,7 @@ so that the figures cost the same on a book of 10,000 customers and of 100,000."
 import datetime as dt
 from collections.abc import Iterator
 
-from followup_cli.models import CONTACT_KINDS
-from followup_cli.store.derived import EFFECTIVE_CADENCE
-
-_CONTACT_KIND_LIST = ", ".join(f"'{kind}'" for kind in sorted(CONTACT_KINDS))
+from followup_cli.store.derived import CONTACT_KIND_LIST, EFFECTIVE_CADENCE
 
 
 class InsightQueries:
@@ -52,7 +49,7 @@ class InsightQueries:
         return self.connection.execute(
             f"SELECT name, last, {EFFECTIVE_CADENCE}, tags FROM customers JOIN ("
             f"SELECT customer_id, max(date) AS last FROM touchpoints WHERE kind IN "
-            f"({_CONTACT_KIND_LIST}) AND date <= ? GROUP BY customer_id) ON customer_id = id "
+            f"({CONTACT_KIND_LIST}) AND date <= ? GROUP BY customer_id) ON customer_id = id "
             "WHERE status = 'customer' ORDER BY last",
             (default_days, until.isoformat()),
         )

@@ -15,10 +15,9 @@ too); `refresh` recomputes the stale customers in one set of statements before t
 commits, so that an import of a million rows pays once, not once a row.
 """
 
-from followup_cli.models import CONTACT_KINDS, DEFAULT_CADENCE_DAYS
-from followup_cli.store.derived import EFFECTIVE_CADENCE, KNOWN_SINCE
+from followup_cli.models import DEFAULT_CADENCE_DAYS
+from followup_cli.store.derived import CONTACT_KIND_LIST, EFFECTIVE_CADENCE, KNOWN_SINCE
 
-_CONTACT_KIND_LIST = ", ".join(f"'{kind}'" for kind in sorted(CONTACT_KINDS))
 _DAY = "CAST(julianday({}) - 1721424.5 AS INTEGER)"
 _CENTS = "CAST(round(coalesce({}, 0) * 100) AS INTEGER)"
 _STALE = "(SELECT customer_id FROM stale_customers)"
@@ -39,7 +38,7 @@ WITH book AS MATERIALIZED (
 contacts AS (
     SELECT DISTINCT t.customer_id, {_DAY.format("t.date")} AS day, book.cadence
     FROM book JOIN touchpoints t ON t.customer_id = book.customer_id
-    WHERE book.active AND t.kind IN ({_CONTACT_KIND_LIST})),
+    WHERE book.active AND t.kind IN ({CONTACT_KIND_LIST})),
 gaps AS MATERIALIZED (
     SELECT customer_id, day, cadence, day - lag(day) OVER days AS before,
         lead(day) OVER days - day AS after
