@@ -26,7 +26,7 @@ from followup_cli.errors import (
     Interrupted,
     InvalidInputError,
 )
-from followup_cli.output import render
+from followup_cli.output import render, waiting
 from followup_cli.values import MAX_CADENCE_DAYS
 
 # The module of each command, in the order `followup --help` lists them. A command's module
@@ -270,7 +270,9 @@ def confirm(question: str) -> None:
     """Ask at a terminal; refuse elsewhere (a script must say --yes); stop unless yes."""
     if not sys.stdin.isatty():
         raise InvalidInputError("this needs --yes when not run at a terminal")
-    if not typer.confirm(render.neutralise(question), default=False):
+    with waiting.for_a_person():
+        agreed = typer.confirm(render.neutralise(question), default=False)
+    if not agreed:
         render.error("nothing changed")
         raise typer.Exit(1)
 

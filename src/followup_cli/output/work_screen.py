@@ -6,6 +6,7 @@ import termios
 import tty
 
 from followup_cli.output.render import line, neutralise
+from followup_cli.output.waiting import for_a_person
 from followup_cli.values import count_of
 
 KEYS = (
@@ -55,10 +56,11 @@ def read_key() -> str:
     saved = termios.tcgetattr(descriptor)
     try:
         tty.setcbreak(descriptor, termios.TCSANOW)  # keys typed ahead are kept
-        while True:
-            key = sys.stdin.read(1).lower()
-            if key in keys:
-                break
+        with for_a_person():
+            while True:
+                key = sys.stdin.read(1).lower()
+                if key in keys:
+                    break
     finally:
         termios.tcsetattr(descriptor, termios.TCSADRAIN, saved)
     line(f"> {dict(KEYS)[key]}")
@@ -68,7 +70,8 @@ def read_key() -> str:
 def ask(prompt: str) -> str:
     sys.stdout.write(neutralise(prompt) + " ")
     sys.stdout.flush()
-    return sys.stdin.readline().strip()
+    with for_a_person():
+        return sys.stdin.readline().strip()
 
 
 def say(text: str) -> None:
