@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from followup_cli.cli import app
+from followup_cli.cli.app import app
 
 TODAY = "2026-11-22"
 

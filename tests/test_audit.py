@@ -190,18 +190,23 @@ def test_an_interrupt_after_the_change_is_saved_says_so(followup_executable, tmp
 # 6. An early Ctrl-C: one line, exit 130, no traceback.
 
 
-def test_an_interrupt_while_starting_is_one_line(followup_executable, tmp_path):
+@pytest.mark.parametrize(
+    ("words", "module"),
+    [(["due"], "followup_cli.cli.quick"), (["due", "--help"], "typer")],
+    ids=["quick path", "typer path"],
+)
+def test_an_interrupt_while_starting_is_one_line(followup_executable, tmp_path, words, module):
     env = {**env_for(tmp_path / "f.db"), "PYTHONPATH": str(tmp_path)}
     (tmp_path / "sitecustomize.py").write_text(
         "import builtins, os, signal\n"
         "real = builtins.__import__\n"
         "def interrupting(name, *args, **kwargs):\n"
-        "    if name == 'typer':\n"
+        f"    if name == {module!r}:\n"
         "        os.kill(os.getpid(), signal.SIGINT)\n"
         "    return real(name, *args, **kwargs)\n"
         "builtins.__import__ = interrupting\n"
     )
-    result = run(followup_executable, "due", env=env)
+    result = run(followup_executable, *words, env=env)
     assert result.returncode == 130
     assert "interrupted" in one_line_error(result)
 

@@ -7,6 +7,8 @@ package importing a higher one) is import-linter's contracts in pyproject.toml, 
 
 from pathlib import Path
 
+import pytest
+
 SOURCE = Path(__file__).parent.parent / "src" / "followup_cli"
 MAX_LINES = 400
 
@@ -38,24 +40,41 @@ def test_the_lazy_command_table_names_every_command_and_its_module():
     assert defined == COMMAND_MODULES
 
 
-def test_a_command_imports_only_its_own_module(tmp_path):
-    """`followup due` must not pay for the imports of `import`, `stats` or `work`."""
+TYPER_FREE = ["boundary", "listing", "quick", "reads", "state"]
+
+
+@pytest.mark.parametrize(
+    ("words", "modules"),
+    [
+        (["due"], TYPER_FREE),  # the quick path: no Typer at all
+        (["remind"], TYPER_FREE),
+        (["due", "--limit", "+5"], sorted(["activity", "app", *TYPER_FREE])),  # Typer's
+        (["stats"], sorted(["app", "insights", *TYPER_FREE])),
+    ],
+)
+def test_a_command_imports_only_its_own_module(tmp_path, words, modules):
+    """`followup due` must not pay for the imports of `import`, `stats` or `work`, nor
+    for Typer when the quick path takes its line."""
     import subprocess
     import sys
 
     probe = (
         "import sys\n"
         "from followup_cli.main import main\n"
-        "sys.argv = ['followup', '--db', sys.argv[1], 'due']\n"
+        "sys.argv = ['followup', '--db', *sys.argv[1:]]\n"
         "try:\n"
         "    main()\n"
         "except SystemExit:\n"
         "    pass\n"
-        "print(*sorted(m for m in sys.modules if m.startswith('followup_cli.cli.')), "
+        "print(*sorted(m for m in sys.modules if m.startswith(('followup_cli.cli.', 'typer'))), "
         "file=sys.stderr)\n"
     )
     ran = subprocess.run(
-        [sys.executable, "-c", probe, str(tmp_path / "book.db")], capture_output=True, text=True
+        [sys.executable, "-c", probe, str(tmp_path / "book.db"), *words],
+        capture_output=True,
+        text=True,
     )
     loaded = ran.stderr.strip().splitlines()[-1].split()
-    assert loaded == ["followup_cli.cli.activity", "followup_cli.cli.app"]
+    cli_modules = [m.removeprefix("followup_cli.cli.") for m in loaded if m.startswith("followup_")]
+    assert cli_modules == modules
+    assert any(m.startswith("typer") for m in loaded) == ("app" in modules)

@@ -15,9 +15,12 @@ def main() -> None:
     signal.signal(signal.SIGINT, _interrupt)
     try:
         _prepare_streams()
-        from followup_cli.cli import app
+        from followup_cli.cli.quick import run_quickly
 
-        app()
+        if not run_quickly(sys.argv[1:]):
+            from followup_cli.cli.app import app
+
+            app()
     except (KeyboardInterrupt, Interrupted):  # before the app's own boundary was reached
         sys.stderr.write("followup: interrupted; nothing was changed\n")
         sys.exit(EXIT_INTERRUPTED)

@@ -1,26 +1,25 @@
 """log and due: recording contact, and seeing who has gone quiet."""
 
-import sys
 from typing import Annotated
 
 import typer
 
 from followup_cli import config
+from followup_cli.cli import reads
 from followup_cli.cli.app import (
     CustomerArgument,
     FormatOption,
     LimitOption,
     RawOption,
     SilenceOption,
-    TableFormat,
     app,
     confirm,
-    emit,
+    state,
     store,
 )
+from followup_cli.cli.listing import TableFormat, emit
 from followup_cli.models import DEFAULT_CADENCE_DAYS
 from followup_cli.output import objects, render
-from followup_cli.services.due import due_list
 
 
 @app.command()
@@ -93,34 +92,7 @@ def due(
 
     Example: followup due --days 45 --limit 20 --tag vip
     """
-    today = config.today()
-    as_of_date = None
-    if as_of is not None:
-        from followup_cli.dates.phrases import parse_when
-
-        as_of_date = parse_when(as_of, today, "future", config.date_order())
-    result = due_list(
-        store(ctx, only_reads=True),
-        today,
-        days=days,
-        limit=limit,
-        tag=tag,
-        as_of=as_of_date,
-        include_planned=everyone,
-    )
-    emit(
-        [objects.due_object(entry) for entry in result.entries],
-        objects.DUE_COLUMNS,
-        output,
-        terminal_columns=objects.DUE_TERMINAL_COLUMNS,
-        raw=raw,
-    )
-    if result.left_out_planned:
-        render.notice(
-            f"left out {result.left_out_planned} with a follow-up already planned; --all lists them"
-        )
-    if not result.entries and output is TableFormat.table and sys.stdout.isatty():
-        render.notice("nobody is due: everyone has heard from you within their cadence")
+    reads.due(state(ctx), days, limit, tag, as_of, everyone, output, raw)
 
 
 @app.command()

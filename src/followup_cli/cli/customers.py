@@ -6,26 +6,23 @@ from typing import Annotated
 import typer
 
 from followup_cli import config
+from followup_cli.cli import reads
 from followup_cli.cli.app import (
     CustomerArgument,
-    DetailFormat,
     DetailFormatOption,
     FormatOption,
     LimitOption,
     RawOption,
-    TableFormat,
     app,
     complete_customer,
     confirm,
-    emit,
+    state,
     store,
 )
-from followup_cli.customer_fields import FILE_KEYS
+from followup_cli.cli.listing import DetailFormat, TableFormat, emit
 from followup_cli.output import objects, render
 from followup_cli.services import customers as service
 from followup_cli.services.lookup import describe, resolve_customer
-
-SHOWN_TOUCHPOINTS = 10  # the rest scrolls the details away; `show --all` or `touchpoints`
 
 
 @app.command()
@@ -152,49 +149,7 @@ def show(
 
     Example: followup show ana
     """
-    detail = service.customer_detail(store(ctx, only_reads=True), customer)
-    shaped = {
-        "touchpoints": [objects.touchpoint_object(tp) for tp in detail.touchpoints],
-        "referrals_made": [objects.referral_object(r) for r in detail.referrals_made],
-        "referrals_received": [objects.referral_object(r) for r in detail.referrals_received],
-        "open_follow_ups": [objects.follow_up_object(f) for f in detail.open_follow_ups],
-    }
-    if output is DetailFormat.json:
-        render.json_document(objects.customer_object(detail.customer) | shaped)
-        return
-    with render.paged():
-        _print_detail(detail.customer, shaped, everything)
-
-
-def _print_detail(customer, shaped: dict, everything: bool) -> None:
-    touchpoints, follow_ups = shaped["touchpoints"], shaped["open_follow_ups"]
-    made, received = shaped["referrals_made"], shaped["referrals_received"]
-    person = objects.customer_object(customer)
-    render.heading(f"{person['name']} (#{person['id']})")
-    for label in FILE_KEYS[1:]:  # the name is the heading
-        value = objects.cell(person[label])
-        if value:
-            render.line(f"{label.replace('_', ' ')}: {value}")
-    render.line(f"last contact: {person['last_contact'] or 'never'}")
-    if person["sales_total"]:
-        render.line(f"sales total: {objects.cell(person['sales_total'])}")
-    more = 0 if everything else max(0, len(touchpoints) - SHOWN_TOUCHPOINTS)
-    sections = [
-        ("Open follow-ups", follow_ups, ["id", "due_on", "note"]),
-        (
-            "Touchpoints",
-            touchpoints[: len(touchpoints) - more],
-            objects.TOUCHPOINT_COLUMNS,
-        ),
-        ("Referred", made, ["referred", "referred_email", "date", "note", "referred_status"]),
-        ("Referred by", received, ["referrer", "referrer_email", "date", "note"]),
-    ]
-    for title, shown, columns in sections:
-        if shown:
-            render.line()
-            render.table(columns, objects.rows_of(shown, columns), title)
-            if title == "Touchpoints" and more:
-                render.line(f"{more} more: followup touchpoints {person['id']}")
+    reads.show(state(ctx), customer, everything, output)
 
 
 @app.command()

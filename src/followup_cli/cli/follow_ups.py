@@ -1,36 +1,33 @@
 """schedule, agenda, done, snooze, cadence, remind, thank: keeping the promises you make."""
 
-import sys
-from enum import StrEnum
 from typing import Annotated
 
 import typer
 
 from followup_cli import config
+from followup_cli.cli import reads
 from followup_cli.cli.app import (
     CustomerArgument,
     FormatOption,
     LimitOption,
     RawOption,
     SilenceOption,
-    TableFormat,
     app,
     complete_customer,
-    emit,
+    state,
     store,
 )
+from followup_cli.cli.listing import TableFormat, emit
 from followup_cli.errors import InvalidInputError
 from followup_cli.models import DEFAULT_CADENCE_DAYS
 from followup_cli.output import objects, render, text
 from followup_cli.services import cadences, follow_ups
-from followup_cli.services.digest import build_digest
 from followup_cli.services.referrals import thank as thank_referrals
 from followup_cli.values import MAX_CADENCE_DAYS
 
 WhenArgument = Annotated[
     str, typer.Argument(metavar="WHEN", help="A date: friday, in 2 weeks, 2w, 2026-12-01...")
 ]
-DIGEST_WIDTH = 99
 
 
 @app.command()
@@ -194,12 +191,6 @@ def thank(
     render.line(f"Thanked {thanked[0].referrer} for referring {names}")
 
 
-class DigestFormat(StrEnum):
-    text = "text"
-    markdown = "markdown"
-    json = "json"
-
-
 @app.command()
 def remind(
     ctx: typer.Context,
@@ -209,8 +200,8 @@ def remind(
         bool, typer.Option(help="Say 'nothing to do' instead of printing nothing.")
     ] = False,
     output: Annotated[
-        DigestFormat, typer.Option("--format", "-f", help="text, markdown or json.")
-    ] = DigestFormat.text,
+        reads.DigestFormat, typer.Option("--format", "-f", help="text, markdown or json.")
+    ] = reads.DigestFormat.text,
 ) -> None:
     """Today's digest for cron: promises due, stale customers, referrals to thank.
 
@@ -218,11 +209,4 @@ def remind(
 
     Example (crontab): 0 8 * * 1-5 /usr/local/bin/followup remind
     """
-    digest = build_digest(store(ctx, only_reads=True), config.today(), days, limit)
-    if digest.empty and not always:
-        return
-    if output is DigestFormat.json:
-        render.json_document(objects.digest_object(digest))
-        return
-    for line in text.digest_lines(digest, markdown=output is DigestFormat.markdown):
-        sys.stdout.write(text.fit(render.neutralise(line), DIGEST_WIDTH) + "\n")
+    reads.remind(state(ctx), days, limit, always, output)

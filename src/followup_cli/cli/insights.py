@@ -7,16 +7,14 @@ import typer
 
 from followup_cli import config
 from followup_cli.cli.app import (
-    DetailFormat,
     DetailFormatOption,
     FormatOption,
     LimitOption,
     RawOption,
-    TableFormat,
     app,
-    emit,
     store,
 )
+from followup_cli.cli.listing import DetailFormat, TableFormat, emit
 from followup_cli.dates.phrases import parse_past
 from followup_cli.output import render
 from followup_cli.values import count_of

@@ -9,11 +9,10 @@ from followup_cli.cli.app import (
     CustomerArgument,
     FormatOption,
     RawOption,
-    TableFormat,
     app,
-    emit,
     store,
 )
+from followup_cli.cli.listing import TableFormat, emit
 from followup_cli.errors import InvalidInputError
 from followup_cli.output import objects, render
 from followup_cli.services.referrals import ReferredPerson, list_referrals, record_referral

@@ -1,7 +1,7 @@
 """Adding, editing, showing and removing customers (found through services.lookup)."""
 
 import datetime as dt
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from followup_cli import values
 from followup_cli.customer_fields import BY_KEY, FILE_KEYS
@@ -11,8 +11,7 @@ from followup_cli.services.lookup import refuse_taken_email, resolve_customer
 from followup_cli.store import Store
 
 
-@dataclass(frozen=True)
-class NewCustomer:
+class NewCustomer(NamedTuple):
     name: str
     email: str | None = None
     phone: str | None = None
@@ -26,8 +25,7 @@ class NewCustomer:
 ADDABLE_STATUSES = ("customer", "prospect")  # a customer is marked lost later, by edit
 
 
-@dataclass(frozen=True)
-class Added:
+class Added(NamedTuple):
     customer: Customer
     namesakes: list[Customer]  # customers already on file with that name, as lookups compare
 
@@ -42,8 +40,7 @@ def add_customer(store: Store, new: NewCustomer, today: dt.date) -> Added:
     return Added(store.customer_by_id(customer_id), namesakes)
 
 
-@dataclass(frozen=True)
-class CustomerChanges:
+class CustomerChanges(NamedTuple):
     """What `edit` was asked to change; None leaves a field as it is."""
 
     name: str | None = None

@@ -5,7 +5,7 @@ the past week not yet thanked. An empty digest means cron should stay silent.
 """
 
 import datetime as dt
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from followup_cli.models import DueEntry, FollowUp, Referral
 from followup_cli.services.due import due_list
@@ -14,8 +14,7 @@ from followup_cli.store import Store
 THANKS_WINDOW_DAYS = 7
 
 
-@dataclass(frozen=True)
-class Digest:
+class Digest(NamedTuple):
     today: dt.date
     overdue: list[FollowUp]
     due_today: list[FollowUp]

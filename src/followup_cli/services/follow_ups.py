@@ -6,7 +6,7 @@ id; `--id` picks another.
 """
 
 import datetime as dt
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from followup_cli import values
 from followup_cli.dates.phrases import parse_future
@@ -63,8 +63,7 @@ def _chosen(store: Store, reference: str | None, follow_up_id: int | None) -> Fo
     return follow_up
 
 
-@dataclass(frozen=True)
-class Done:
+class Done(NamedTuple):
     follow_up: FollowUp
     logged_kind: str | None
 

@@ -1,0 +1,128 @@
+"""The bodies of `due`, `remind`, `show` and `--version`, the commands a person or cron runs most:
+typer-free, so that cli/quick.py runs them without Typer's start-up, and the Typer commands
+(which hold their options and help) call the same bodies."""
+
+import sys
+from enum import StrEnum
+
+from followup_cli import __version__, config
+from followup_cli.cli.listing import DetailFormat, TableFormat, emit
+from followup_cli.cli.state import State
+from followup_cli.customer_fields import FILE_KEYS
+from followup_cli.output import objects, render, text
+
+DIGEST_WIDTH = 99
+SHOWN_TOUCHPOINTS = 10  # the rest scrolls the details away; `show --all` or `touchpoints`
+
+
+class DigestFormat(StrEnum):
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+
+
+def print_version() -> None:
+    sys.stdout.write(f"followup {__version__}\n")
+
+
+def due(
+    state: State,
+    days: int,
+    limit: int,
+    tag: str | None,
+    as_of: str | None,
+    everyone: bool,
+    output: TableFormat,
+    raw: bool,
+) -> None:
+    from followup_cli.services.due import due_list
+
+    today = config.today()
+    as_of_date = None
+    if as_of is not None:
+        from followup_cli.dates.phrases import parse_when
+
+        as_of_date = parse_when(as_of, today, "future", config.date_order())
+    result = due_list(
+        state.store(only_reads=True),
+        today,
+        days=days,
+        limit=limit,
+        tag=tag,
+        as_of=as_of_date,
+        include_planned=everyone,
+    )
+    emit(
+        [objects.due_object(entry) for entry in result.entries],
+        objects.DUE_COLUMNS,
+        output,
+        terminal_columns=objects.DUE_TERMINAL_COLUMNS,
+        raw=raw,
+    )
+    if result.left_out_planned:
+        render.notice(
+            f"left out {result.left_out_planned} with a follow-up already planned; --all lists them"
+        )
+    if not result.entries and output is TableFormat.table and sys.stdout.isatty():
+        render.notice("nobody is due: everyone has heard from you within their cadence")
+
+
+def remind(state: State, days: int, limit: int, always: bool, output: DigestFormat) -> None:
+    from followup_cli.services.digest import build_digest
+
+    digest = build_digest(state.store(only_reads=True), config.today(), days, limit)
+    if digest.empty and not always:
+        return
+    if output is DigestFormat.json:
+        render.json_document(objects.digest_object(digest))
+        return
+    for line in text.digest_lines(digest, markdown=output is DigestFormat.markdown):
+        sys.stdout.write(text.fit(render.neutralise(line), DIGEST_WIDTH) + "\n")
+
+
+def show(state: State, customer: str, everything: bool, output: DetailFormat) -> None:
+    from followup_cli.services.customers import customer_detail
+
+    detail = customer_detail(state.store(only_reads=True), customer)
+    shaped = {
+        "touchpoints": [objects.touchpoint_object(tp) for tp in detail.touchpoints],
+        "referrals_made": [objects.referral_object(r) for r in detail.referrals_made],
+        "referrals_received": [objects.referral_object(r) for r in detail.referrals_received],
+        "open_follow_ups": [objects.follow_up_object(f) for f in detail.open_follow_ups],
+    }
+    if output is DetailFormat.json:
+        render.json_document(objects.customer_object(detail.customer) | shaped)
+        return
+    with render.paged():
+        _print_detail(detail.customer, shaped, everything)
+
+
+def _print_detail(customer, shaped: dict, everything: bool) -> None:
+    touchpoints, follow_ups = shaped["touchpoints"], shaped["open_follow_ups"]
+    made, received = shaped["referrals_made"], shaped["referrals_received"]
+    person = objects.customer_object(customer)
+    render.heading(f"{person['name']} (#{person['id']})")
+    for label in FILE_KEYS[1:]:  # the name is the heading
+        value = objects.cell(person[label])
+        if value:
+            render.line(f"{label.replace('_', ' ')}: {value}")
+    render.line(f"last contact: {person['last_contact'] or 'never'}")
+    if person["sales_total"]:
+        render.line(f"sales total: {objects.cell(person['sales_total'])}")
+    more = 0 if everything else max(0, len(touchpoints) - SHOWN_TOUCHPOINTS)
+    sections = [
+        ("Open follow-ups", follow_ups, ["id", "due_on", "note"]),
+        (
+            "Touchpoints",
+            touchpoints[: len(touchpoints) - more],
+            objects.TOUCHPOINT_COLUMNS,
+        ),
+        ("Referred", made, ["referred", "referred_email", "date", "note", "referred_status"]),
+        ("Referred by", received, ["referrer", "referrer_email", "date", "note"]),
+    ]
+    for title, shown, columns in sections:
+        if shown:
+            render.line()
+            render.table(columns, objects.rows_of(shown, columns), title)
+            if title == "Touchpoints" and more:
+                render.line(f"{more} more: followup touchpoints {person['id']}")
