@@ -12,6 +12,7 @@ generated lines through both parsers.
 """
 
 import os
+from collections.abc import Callable
 from enum import StrEnum
 from typing import NamedTuple
 
@@ -47,7 +48,10 @@ class Choice(NamedTuple):
     values: type[StrEnum]
 
     def read(self, text: str) -> StrEnum | None:
-        return self.values._value2member_map_.get(text)
+        try:
+            return self.values(text)  # by value, as Typer's choice matches
+        except ValueError:
+            return None
 
 
 class Flag(NamedTuple):
@@ -55,7 +59,7 @@ class Flag(NamedTuple):
 
 
 class Command(NamedTuple):
-    run: object  # the body in cli/reads.py
+    run: Callable[..., None]  # the body in cli/reads.py
     options: dict  # each spelling -> (parameter, Count | Text | Choice | Flag)
     defaults: dict  # parameter -> its value when not given
     arguments: tuple[str, ...] = ()
