@@ -8,7 +8,6 @@ turn for the busy timeout instead of failing half-way.
 """
 
 import os
-import shutil
 import signal
 import sqlite3
 from collections.abc import Iterator
@@ -183,7 +182,8 @@ def _is_full(text: str, path: Path | str) -> bool:
 
 def _disk_nearly_full(path: Path | str) -> bool:
     try:
-        return shutil.disk_usage(Path(path).parent).free < 1024 * 1024
+        disk = os.statvfs(Path(path).parent)  # as shutil.disk_usage, without its imports
+        return disk.f_bavail * disk.f_frsize < 1024 * 1024
     except OSError:
         return False
 
