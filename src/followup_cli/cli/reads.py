@@ -1,4 +1,4 @@
-"""The bodies of `due`, `remind`, `show` and `--version`, the commands a person or cron runs most:
+"""The bodies of `due`, `remind`, `show` and `--version`, what a person or cron runs most:
 typer-free, so that cli/quick.py runs them without Typer's start-up, and the Typer commands
 (which hold their options and help) call the same bodies."""
 
