@@ -15,12 +15,12 @@ def main() -> None:
     signal.signal(signal.SIGINT, _interrupt)
     try:
         _prepare_streams()
-        from followup_cli.cli.quick import run_quickly
+        from followup_cli.cli.quick import run_if_plain
 
-        if not run_quickly(sys.argv[1:]):
-            from followup_cli.cli.app import app
+        run_if_plain(sys.argv[1:])  # exits when it ran the line
+        from followup_cli.cli.app import app
 
-            app()
+        app()
     except (KeyboardInterrupt, Interrupted):  # before the app's own boundary was reached
         sys.stderr.write("followup: interrupted; nothing was changed\n")
         sys.exit(EXIT_INTERRUPTED)

@@ -8,6 +8,7 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import NoReturn
 
 from followup_cli import config
 from followup_cli.errors import EXIT_INTERRUPTED, EXIT_USER_ERROR, FollowupError, Interrupted
@@ -21,7 +22,7 @@ class PipeClosed(BaseException):
     """The reader of stdout went away while a command wrote."""
 
 
-def guarded(run: Callable[[], int | None]) -> None:
+def guarded(run: Callable[[], int | None]) -> NoReturn:
     """Run a command and exit with its code; output is flushed inside, where a closed pipe
     or a full disk still has a one-line answer."""
     try:

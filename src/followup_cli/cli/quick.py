@@ -5,7 +5,7 @@ a terminal or cron should not pay that to read a few options.
 A line runs here only when this parser reads it exactly as Click would: global options, the
 command, then its options (`--name value`, `--name=value`, `-x value`) and arguments, each
 option at most once and no value starting with "-". Anything else (--help, a mistake, a
-value out of range, `-l5`, completion) returns False, and Typer parses the line and words
+value out of range, `-l5`, completion) returns, and Typer parses the line and words
 its errors. The bodies are the Typer commands' own (cli/reads.py). tests/test_quick.py
 holds each spec to its Typer command, option by option and default by default, and runs
 generated lines through both parsers.
@@ -131,13 +131,13 @@ class Line(NamedTuple):
     values: dict
 
 
-def run_quickly(words: list[str]) -> bool:
-    """Run the line and exit, or return False for Typer to take it."""
+def run_if_plain(words: list[str]) -> None:
+    """Run the line and exit, or return for Typer to take it."""
     if words == ["--version"]:
         guarded(reads.print_version)
     line = parse(words)
     if line is None:
-        return False
+        return
     from followup_cli.output import render
 
     render.allow_pager(line.pager)
@@ -150,7 +150,6 @@ def run_quickly(words: list[str]) -> bool:
             state.close()
 
     guarded(run)
-    return True  # not reached: guarded exits
 
 
 def parse(words: list[str]) -> Line | None:
