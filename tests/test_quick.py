@@ -129,6 +129,7 @@ def test_a_line_the_quick_path_takes_reads_the_same_in_click(name, data):
         ["show", "--all", "ana", "-f", "json"],
         ["show", "nobody"],
         ["--version"],
+        ["--db", "{db}", "--no-pager", "due", "-l", "1"],  # FOLLOWUP_DB names no book then
     ],
 )
 def test_the_quick_path_prints_what_typer_prints(cli, followup_executable, database, words):
@@ -137,6 +138,9 @@ def test_the_quick_path_prints_what_typer_prints(cli, followup_executable, datab
     cli.ok("log", "ana", "call", "talked renewal", "--date", "2026-10-01", "--next", "2026-11-22")
     cli.ok("refer", "ana", "Cy Cruz")
     env = {"FOLLOWUP_DB": str(database), "FOLLOWUP_TODAY": TODAY, "PATH": "/usr/bin:/bin"}
+    if "{db}" in words:
+        words = [str(database) if word == "{db}" else word for word in words]
+        env["FOLLOWUP_DB"] = str(database.with_name("missing.db"))
     quick = subprocess.run([followup_executable, *words], capture_output=True, text=True, env=env)
     typer_path = CliRunner().invoke(app, words, env=env)  # Typer, whatever the line
     assert (quick.returncode, quick.stdout, quick.stderr) == (
