@@ -140,3 +140,21 @@ def test_long_output_goes_through_the_pager_the_git_way(followup_executable, tmp
     assert not paged.exists()  # it fits the screen
     piped = subprocess.run([followup_executable, "list"], env=env, capture_output=True, text=True)
     assert "Person 29" in piped.stdout and not paged.exists()
+
+
+def test_an_import_report_fits_a_narrow_terminal(followup_executable, tmp_path):
+    """The summary of a big import ran past 80 columns ("dry run, nothing written: 100000
+    created, ..."); at a terminal every report line wraps, in a pipe it stays whole."""
+    env = {**os.environ, "FOLLOWUP_DB": str(tmp_path / "f.db"), "FOLLOWUP_TODAY": TODAY}
+    path = tmp_path / "people.csv"
+    path.write_text("name,email,favourite_colour\nAna Alpha,ana@x.example,teal\nBo,not-an-email,\n")
+    command = [followup_executable, "import", "customers", str(path), "--dry-run"]
+    screen = on_a_terminal(command, env, columns=40, input_too=False)
+    lines = screen.replace("\r", "").splitlines()
+    assert "dry run, nothing written: 2 created, 0\n  updated," in "\n".join(lines)
+    assert max(len(line) for line in lines) <= 40, screen
+    piped = subprocess.run(command, env=env, capture_output=True, text=True).stdout
+    assert (
+        "dry run, nothing written: 2 created, 0 updated, 0 unchanged, 0 skipped, 0 rejected\n"
+        in piped
+    )

@@ -200,7 +200,7 @@ def _print_report(report, output: ReportFormat, to_stderr: bool) -> None:
             }
         )
         return
-    say = render.notice if to_stderr else render.line
+    say = render.notice if to_stderr else render.wrapped_line
     for line, reason in report.problems:
         say(f"line {line}: {reason}")
     for line, reason in report.warnings:
@@ -211,14 +211,14 @@ def _print_report(report, output: ReportFormat, to_stderr: bool) -> None:
         return
     summary = ", ".join(f"{count} {name}" for name, count in counts.items())
     if report.dry_run:
-        render.line(f"dry run, nothing written: {summary}")
+        say(f"dry run, nothing written: {summary}")
     elif counts["unchanged"] and not (counts["created"] or counts["updated"]):
-        render.line(f"nothing changed, all already on file: {summary}")
+        say(f"nothing changed, all already on file: {summary}")
     else:
-        render.line(f"imported {report.kind}: {summary}")
+        say(f"imported {report.kind}: {summary}")
     if report.skipped_because:
         reasons = sorted(report.skipped_because.items())
-        render.line("skipped: " + ", ".join(f"{reason} {count}" for reason, count in reasons))
+        say("skipped: " + ", ".join(f"{reason} {count}" for reason, count in reasons))
 
 
 @app.command()
