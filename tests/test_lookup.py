@@ -98,3 +98,41 @@ def test_whole_words_leave_fragments_out_of_the_candidates(cli, zoe):
 def test_a_huge_number_is_no_id_and_no_crash(cli, zoe):
     result = cli.fails("show", "99999999999999999999999")
     assert "no customer has id 99999999999999999999999" in result.stderr
+
+
+def test_an_address_beyond_ascii_is_one_address_everywhere(cli, tmp_path):
+    """The book holds one customer per address as SQLite's lower() folds it (ASCII letters
+    only: "ÅSA" and "Åsa" are one address, "Åsa" and "åsa" two). Python's own lower() folds
+    "Å" too; every path that compares addresses in Python must fold as the index does."""
+    cli.ok("add", "Åsa Öberg", "--email", "ÅSA@Oberg.example")
+    taken = cli.fails("add", "Someone Else", "--email", "Åsa@OBERG.example")
+    assert "already" in taken.stderr
+
+    for name, rows in (
+        ("plain.csv", "name,email\nÅsa Öberg,ÅSA@OBERG.EXAMPLE\n"),  # the column-wise lane
+        ("rows.csv", "name,email,tags\n Åsa Öberg ,ÅSA@OBERG.EXAMPLE,vip\n"),  # row by row
+    ):
+        report = json.loads(
+            cli.ok("import", "customers", _write(tmp_path, name, rows), "--format", "json")
+        )
+        assert report["rejected"] == 0 and report["created"] == 0, report
+
+    mbox = (
+        "From x@y Thu Nov 19 10:00:00 2026\nFrom: ÅSA@OBERG.EXAMPLE\nTo: me@mine.example\n"
+        "Date: Thu, 19 Nov 2026 10:00:00 +0000\nMessage-ID: <1@oberg>\nSubject: Hej\n\nhej\n"
+    )
+    report = json.loads(
+        cli.ok("import", "mail", _write(tmp_path, "m.mbox", mbox), "--format", "json")
+    )
+    assert report["created"] == 1, report
+
+    event = (
+        "BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:-//t//t//EN\nBEGIN:VEVENT\nUID:e1\n"
+        "DTSTART:20261118T100000Z\nDTEND:20261118T110000Z\nSUMMARY:Fika\n"
+        "ATTENDEE:mailto:Åsa@Oberg.EXAMPLE\nEND:VEVENT\nEND:VCALENDAR\n"
+    )
+    report = json.loads(
+        cli.ok("import", "calendar", _write(tmp_path, "c.ics", event), "--format", "json")
+    )
+    assert report["created"] == 1, report
+    assert len(_book(cli)) == 1

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from followup_cli.dates.rules import within_range
 from followup_cli.errors import InvalidInputError, UsageError
+from followup_cli.values import email_key
 
 DATABASE_ENV = "FOLLOWUP_DB"
 TODAY_ENV = "FOLLOWUP_TODAY"
@@ -57,7 +58,7 @@ def today() -> dt.date:
 def my_addresses(given: list[str] | None) -> frozenset[str]:
     """--me, else FOLLOWUP_ME: the user's own addresses, never taken for a customer's."""
     values = given or os.environ.get(ME_ENV, "").split(",")
-    return frozenset(value.strip().lower() for value in values if value.strip())
+    return frozenset(email_key(value.strip()) for value in values if value.strip())
 
 
 def date_order() -> str | None:

@@ -58,6 +58,17 @@ def is_email(value: str) -> bool:
     return bool(_EMAIL.fullmatch(value))
 
 
+# SQLite's lower() folds ASCII letters only, and the unique index on lower(email) is what
+# decides whether two addresses are one; Python's str.lower() folds "Å" too.
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def email_key(email: str) -> str:
+    """An address as the book compares it: ASCII letters folded, as the unique index folds
+    them, so that a lookup in Python agrees with one in SQL."""
+    return email.translate(_ASCII_LOWER)
+
+
 def clean_email(value: str | None) -> str | None:
     email = clean_text(value, "email")
     if email is None:

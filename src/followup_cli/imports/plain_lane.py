@@ -20,6 +20,7 @@ from followup_cli.values import (
     MAX_CADENCE_DAYS,
     MAX_FIELD_LENGTH,
     STATUS_WORDS,
+    email_key,
     is_whole_number,
     split_tags,
 )
@@ -112,7 +113,7 @@ def _convert(rows: list[list[str]], layout: PlainLayout) -> PlainChunk:
         for field, convert in converters.items()
     }
     present = tuple(name for name in PLAIN_FIELDS if name in where)
-    return PlainChunk(fields, [email.lower() for email in emails], present)
+    return PlainChunk(fields, [email_key(email) for email in emails], present)
 
 
 def _as_is(cells: tuple[str, ...]) -> tuple[str, ...]:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from followup_cli.errors import InvalidInputError
 from followup_cli.imports.gathered import Gathered
+from followup_cli.values import email_key
 
 _EARLIEST = dt.date(1900, 1, 1)
 _ABSENT = frozenset({"DECLINED", "DELEGATED"})
@@ -94,7 +95,7 @@ def _address(person) -> str:
     text = str(person).strip()
     if text[:7].lower() == "mailto:":
         text = text[7:]
-    return text.lower() if "@" in text else ""
+    return email_key(text) if "@" in text else ""
 
 
 def _local_date(start) -> dt.date:

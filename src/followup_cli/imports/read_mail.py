@@ -18,6 +18,7 @@ from pathlib import Path
 
 from followup_cli.errors import InvalidInputError
 from followup_cli.imports.gathered import Gathered
+from followup_cli.values import email_key
 
 MAX_HEADER_BYTES = 1024 * 1024
 RELEASE_BYTES = 16 * 1024 * 1024
@@ -160,7 +161,7 @@ def _message(lines: list[bytes], line: int, where: str, flags: str | None) -> Ga
     message_id = headers.get("message-id").strip().strip("<>").strip()
     source = "mail:" + (message_id or _digest(headers))
     addresses = frozenset(
-        address.lower()
+        email_key(address)
         for name in _PARTIES
         for value in headers.get_all(name)
         for address in _addresses(value)

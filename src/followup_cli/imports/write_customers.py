@@ -14,7 +14,7 @@ from followup_cli.imports.write_rows import RowWriter
 from followup_cli.models import IMPORTED_KIND, Customer
 from followup_cli.services.lookup import customer_named
 from followup_cli.store.imports import EmailRepeated
-from followup_cli.values import name_key
+from followup_cli.values import email_key, name_key
 
 
 class CustomerWriter(RowWriter):
@@ -178,7 +178,7 @@ class CustomerWriter(RowWriter):
 def _keys(record: CustomerRecord) -> tuple[str, ...]:
     """What a later row of the file may match this one by: its email, and its name (last)."""
     name = "\n" + name_key(record.name)
-    return (record.email.lower(), name) if record.email else (name,)
+    return (email_key(record.email), name) if record.email else (name,)
 
 
 def _fields(record: CustomerRecord, today: dt.date) -> dict:
@@ -202,7 +202,7 @@ def _changes(existing: Customer, record: CustomerRecord, today: dt.date) -> dict
         value, current = getattr(record, key), getattr(existing, key)
         if value is not None and value != current:
             changes[BY_KEY[key].column] = value
-    if record.email and record.email.lower() != (existing.email or "").lower():
+    if record.email and email_key(record.email) != email_key(existing.email or ""):
         changes["email"] = record.email
     if record.tags and not set(record.tags) <= set(existing.tags):
         changes["tags"] = tuple(dict.fromkeys([*existing.tags, *record.tags]))

@@ -16,6 +16,7 @@ from followup_cli.errors import InvalidInputError
 from followup_cli.models import Customer
 from followup_cli.services.lookup import resolve_customer
 from followup_cli.store import Store
+from followup_cli.values import email_key
 
 PHONE_DIGITS_COMPARED = 7
 
@@ -83,7 +84,7 @@ def _merged_fields(keep: Customer, other: Customer) -> dict:
     if tags != keep.tags:
         changes["tags"] = tags
     notes = [keep.notes] if keep.notes else []
-    if other.email and keep.email and other.email.lower() != keep.email.lower():
+    if other.email and keep.email and email_key(other.email) != email_key(keep.email):
         notes.append(f"Other emails: {other.email}")
     if other.notes:
         notes.append(f"From {other.name}: {other.notes}")
