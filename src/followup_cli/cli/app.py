@@ -15,7 +15,7 @@ from followup_cli import config
 from followup_cli.cli.boundary import PipeClosed, guarded, interrupted
 from followup_cli.cli.listing import MAX_LIMIT, DetailFormat, TableFormat
 from followup_cli.cli.reads import print_version
-from followup_cli.cli.state import State
+from followup_cli.cli.state import State, from_options
 from followup_cli.errors import (
     EXIT_INTERRUPTED,
     EXIT_USAGE,
@@ -146,8 +146,7 @@ def global_options(
         bool, typer.Option("--no-pager", help="Never page output taller than the screen.")
     ] = False,
 ) -> None:
-    render.allow_pager(not no_pager)
-    ctx.obj = State(db)
+    ctx.obj = from_options(db, pager=not no_pager)
     ctx.call_on_close(ctx.obj.close)
 
 

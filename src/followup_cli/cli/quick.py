@@ -19,7 +19,7 @@ from typing import NamedTuple
 from followup_cli.cli import reads
 from followup_cli.cli.boundary import guarded
 from followup_cli.cli.listing import MAX_LIMIT, DetailFormat, TableFormat
-from followup_cli.cli.state import State
+from followup_cli.cli.state import from_options
 from followup_cli.models import DEFAULT_CADENCE_DAYS
 from followup_cli.values import MAX_CADENCE_DAYS
 
@@ -138,10 +138,7 @@ def run_if_plain(words: list[str]) -> None:
     line = parse(words)
     if line is None:
         return
-    from followup_cli.output import render
-
-    render.allow_pager(line.pager)
-    state = State(line.database)
+    state = from_options(line.database, line.pager)
 
     def run() -> None:
         try:

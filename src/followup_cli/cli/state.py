@@ -5,6 +5,13 @@ from pathlib import Path
 
 from followup_cli import config
 from followup_cli.errors import DatabaseError
+from followup_cli.output import render
+
+
+def from_options(database_option: str | None, pager: bool) -> "State":
+    """What `--db` and `--no-pager` decide, taken the same way whichever parser read them."""
+    render.allow_pager(pager)
+    return State(database_option)
 
 
 class State:
