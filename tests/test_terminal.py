@@ -114,10 +114,10 @@ def test_show_gives_the_last_10_touchpoints_and_says_how_many_more(cli):
 
 def test_counts_are_said_in_proper_english(cli):
     cli.ok("add", "Ana Alpha", "--cadence", "1")
-    cli.ok("log", "ana", "--date", "yesterday")
+    cli.ok("log", "ana", "--date", "2 days ago")
     cli.ok("log", "ana", "--date", "3 days ago")
     due = __import__("json").loads(cli.ok("due", "--format", "json"))
-    assert due[0]["reason"] == "1 day since last call (own cadence 1 day)"
+    assert due[0]["reason"] == "2 days since last call (own cadence 1 day)"
 
 
 def test_long_output_goes_through_the_pager_the_git_way(followup_executable, tmp_path):

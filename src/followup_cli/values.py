@@ -183,3 +183,12 @@ def clean_status(value: str, allowed: tuple[str, ...] = STATUSES) -> str:
     if status not in allowed:
         raise InvalidInputError(f"unknown status {value!r}; use one of {', '.join(allowed)}")
     return status
+
+
+_PLURALS = {"email": "emails", "phone": "phones", "company": "companies"}
+
+
+def others_note(field: str, others: list[str]) -> str:
+    """The line of a customer's notes that keeps a field's other values (an import's second
+    email, a merged record's other phone): one wording, wherever they come from."""
+    return f"Other {_PLURALS[field]}: " + ", ".join(others)

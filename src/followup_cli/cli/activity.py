@@ -19,7 +19,7 @@ from followup_cli.cli.app import (
 )
 from followup_cli.cli.listing import TableFormat, emit
 from followup_cli.models import DEFAULT_CADENCE_DAYS
-from followup_cli.output import objects, render
+from followup_cli.output import objects, render, text
 
 
 @app.command()
@@ -62,9 +62,7 @@ def log(
     message = f"Logged {touchpoint.kind} with {logged.customer.name} on {touchpoint.date}"
     if logged.next_follow_up:
         message += f"; next follow-up {logged.next_follow_up.due_on}"
-    if logged.closed_follow_ups:
-        dates = ", ".join(str(follow_up.due_on) for follow_up in logged.closed_follow_ups)
-        message += f"; closed the follow-up due {dates}"
+    message += text.fulfilled(logged.closed_follow_ups)
     render.line(message)
     if logged.repeated:
         render.notice(

@@ -234,6 +234,8 @@ def merge(
         f"Merged {merged.other.name} (#{merged.other.id}) into {merged.customer.name} "
         f"(#{merged.customer.id})"
     )
+    if merged.kept_in_notes:
+        render.notice(f"kept in the notes: {'; '.join(merged.kept_in_notes)}")
     if merged.dropped_referrals:
         render.notice(
             f"dropped {merged.dropped_referrals} referral(s) the merge would have made a "

@@ -103,7 +103,7 @@ def done(
     )
     message = f"Done: follow-up with {result.follow_up.customer_name} due {result.follow_up.due_on}"
     if result.logged_kind:
-        message += f"; logged {result.logged_kind}"
+        message += f"; logged {result.logged_kind}{text.fulfilled(result.also_fulfilled)}"
     render.line(message)
 
 

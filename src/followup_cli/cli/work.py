@@ -34,40 +34,51 @@ def work(
     entries = service.round_of(book, today, days, limit, tag)
     contacts = promises = referrals = skipped = 0
     for position, entry in enumerate(entries, start=1):
-        context = service.context_of(book, entry.customer.id)
-        screen.show(position, len(entries), entry, context)
-        key = screen.read_key()
-        if key == "q":
-            break
-        if key == "s":
-            skipped += 1
-            continue
-        if key == "l":
-            day = _day(screen, service, "Call back when?", today, order, required=True)
-            service.later(book, context.customer, day, today)
-            promises += 1
-            continue
-        change, touchpoint_id = service.record_contact(
-            book, context.customer, service.OUTCOMES[key], today
-        )
-        contacts += 1
-        note = screen.ask("Note (Enter: none):") or None
-        if note:
-            service.add_note(book, change, touchpoint_id, note)
-        next_day = _day(screen, service, "Next follow-up (Enter: none):", today, order)
-        if next_day:
-            service.add_promise(book, change, context.customer, next_day, note, today)
-            promises += 1
-        while answer := screen.ask("Referral, NAME [EMAIL] (Enter: none):"):
-            try:
-                person = service.referred_person(answer)
-                service.add_referral(book, change, context.customer, person, today)
-            except FollowupError as problem:
-                screen.say(f"{problem.message}; try again, or Enter for none")
+        try:
+            context = service.context_of(book, entry.customer.id)
+            screen.show(position, len(entries), entry, context)
+            key = screen.read_key()
+            if key == "q":
+                break
+            if key == "s":
+                skipped += 1
                 continue
-            referrals += 1
-            break
+            if key == "l":
+                day = _day(screen, service, "Call back when?", today, order, required=True)
+                service.later(book, context.customer, day, today)
+                promises += 1
+                continue
+            customer = context.customer
+            change, touchpoint_id = service.record_contact(
+                book, customer, service.OUTCOMES[key], today
+            )
+            contacts += 1
+            note = screen.ask("Note (Enter: none):") or None
+            if note:
+                change = service.add_note(book, change, customer, touchpoint_id, note)
+            next_day = _day(screen, service, "Next follow-up (Enter: none):", today, order)
+            if next_day:
+                change = service.add_promise(book, change, customer, next_day, note, today)
+                promises += 1
+            referrals += _ask_for_referral(screen, service, book, change, customer, today)
+        except service.CustomerGone as gone:
+            screen.say(gone.message)
     screen.summary(contacts, promises, referrals, skipped)
+
+
+def _ask_for_referral(screen, service, book, change, customer, today) -> int:
+    """1 when a referral was recorded; a name it cannot take is asked again with why."""
+    while answer := screen.ask("Referral, NAME [EMAIL] (Enter: none):"):
+        try:
+            person = service.referred_person(answer)
+            service.add_referral(book, change, customer, person, today)
+        except service.CustomerGone:
+            raise
+        except FollowupError as problem:
+            screen.say(f"{problem.message}; try again, or Enter for none")
+            continue
+        return 1
+    return 0
 
 
 def _day(screen, service, prompt: str, today, order, required: bool = False):

@@ -232,7 +232,6 @@ def import_gathered(
             writer.take(item)
             if progress and count % PROGRESS_EVERY_ITEMS == 0:
                 progress(reader.position(), reader.size)
-        writer.finish()
         return report
 
     return _one_change(store, f"import {kind} from {source}", options, run)

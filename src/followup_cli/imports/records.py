@@ -20,6 +20,7 @@ from followup_cli.values import (
     clean_cadence,
     clean_status,
     is_email,
+    others_note,
     split_tags,
     status_word,
 )
@@ -67,12 +68,12 @@ def customer_record(
         raise RowSkipped
     notes = get("notes", [])
     if leftovers or len(emails) > 1:
-        notes = [*notes, "Other emails: " + ", ".join([*emails[1:], *leftovers])]
+        notes = [*notes, others_note("email", [*emails[1:], *leftovers])]
     phones = get("phone")
     if phones and (len(phones) > 1 or ":::" in phones[0]):
         phones = [part.strip() for cell in phones for part in cell.split(":::") if part.strip()]
     if phones and len(phones) > 1:
-        notes = [*notes, "Other phones: " + ", ".join(phones[1:])]
+        notes = [*notes, others_note("phone", phones[1:])]
     if "title" in values or "profile_url" in values or "lifecycle" in values:
         extra = {**extra, **{label: values[label][0] for label in _EXTRA_FIELDS if label in values}}
     status, cadence, last_contact = get("status"), get("cadence_days"), get("last_contact")

@@ -3,7 +3,6 @@ found by the one lookup the commands use, and adds what is not on file yet."""
 
 from followup_cli.imports.records import RowRejected, RowSkipped, referral_record, touchpoint_record
 from followup_cli.imports.write_rows import RowWriter
-from followup_cli.models import CONTACT_KINDS
 
 
 class TouchpointWriter(RowWriter):
@@ -18,11 +17,9 @@ class TouchpointWriter(RowWriter):
         ):
             self.report.unchanged += 1
             return
-        self.store.add_touchpoint_quietly(
+        self.store.insert_touchpoint(
             customer.id, record.date, record.kind, record.note, record.amount, self.created_at
         )
-        if record.kind in CONTACT_KINDS or record.kind == "sale":
-            self.touched.add(customer.id)
         self.report.created += 1
 
 

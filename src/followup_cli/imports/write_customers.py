@@ -152,7 +152,6 @@ class CustomerWriter(RowWriter):
 
     def finish(self) -> None:
         self._flush()
-        super().finish()
 
     def _match(self, record: CustomerRecord) -> Customer | None:
         try:
@@ -168,10 +167,9 @@ class CustomerWriter(RowWriter):
             return False
         if last_contact > self.today:
             raise RowRejected(f"last contact {last_contact.isoformat()} is in the future")
-        self.store.add_touchpoint_quietly(
+        self.store.insert_touchpoint(
             customer_id, last_contact, IMPORTED_KIND, None, None, self.created_at
         )
-        self.touched.add(customer_id)
         return True
 
 

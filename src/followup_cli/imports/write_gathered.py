@@ -15,7 +15,6 @@ class GatheredWriter:
         self.me, self.since = me, since
         self.customers = store.customer_ids_by_email()
         self.created_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-        self.touched: set[int] = set()
 
     def take(self, item: Gathered) -> None:
         if item.passed_over:
@@ -46,17 +45,12 @@ class GatheredWriter:
                 customer_id, item.date, self.kind, item.note, item.source, self.created_at
             ):
                 self.report.created += 1
-                self.touched.add(customer_id)
             else:
                 self.report.unchanged += 1
 
     def _pass_over(self, reason: str) -> None:
         self.report.skipped += 1
         self.report.skipped_because[reason] = self.report.skipped_because.get(reason, 0) + 1
-
-    def finish(self) -> None:
-        if self.touched:
-            self.store.contacts_arrived(sorted(self.touched))
 
 
 def _where(item: Gathered) -> str:

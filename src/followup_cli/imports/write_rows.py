@@ -34,7 +34,6 @@ class RowWriter:
             context.date_orders,
         )
         self.created_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-        self.touched: set[int] = set()
         self.line = 0
 
     def take_chunk(self, lines: Sequence[int], rows: list[list[str]]) -> None:
@@ -72,8 +71,7 @@ class RowWriter:
         self.report.warnings.extend((line, warning) for warning in warnings)
 
     def finish(self) -> None:
-        if self.touched:
-            self.store.contacts_arrived(sorted(self.touched))
+        """After the last row: a writer that holds rows back writes them."""
 
     def find(self, reference: str | None, email: str | None, role: str = "customer") -> Customer:
         """The customer a row names, by its email, else by the same lookup as the commands."""

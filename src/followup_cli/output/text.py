@@ -16,6 +16,14 @@ def when_label(day: dt.date, today: dt.date) -> str:
     return f"in {count_of(offset, 'day')}"
 
 
+def fulfilled(follow_ups) -> str:
+    """What a logged contact did to promises, as `log` and `done --log` report it."""
+    if not follow_ups:
+        return ""
+    dates = ", ".join(str(follow_up.due_on) for follow_up in follow_ups)
+    return f"; closed the follow-up due {dates}"
+
+
 def fit(text: str, width: int) -> str:
     """One line of at most `width` characters, cut with '...' (mail readers wrap the rest)."""
     return text if len(text) <= width else text[: width - 3].rstrip() + "..."

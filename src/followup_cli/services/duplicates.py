@@ -16,7 +16,7 @@ from followup_cli.errors import InvalidInputError
 from followup_cli.models import Customer
 from followup_cli.services.lookup import resolve_customer
 from followup_cli.store import Store
-from followup_cli.values import email_key
+from followup_cli.values import email_key, others_note
 
 PHONE_DIGITS_COMPARED = 7
 
@@ -56,11 +56,13 @@ class Merged:
     customer: Customer
     other: Customer
     dropped_referrals: int
+    kept_in_notes: tuple[str, ...]  # OTHER's values KEEP had otherwise, as the notes say them
 
 
 def merge(store: Store, keep_reference: str, other_reference: str, today: dt.date) -> Merged:
     """KEEP receives OTHER's history, the union of tags, OTHER's value for every field KEEP
-    leaves empty, and OTHER's other email and notes in KEEP's notes; OTHER is removed."""
+    leaves empty, and in KEEP's notes OTHER's notes and each value KEEP has otherwise (an
+    email, a phone, a company); OTHER is removed."""
     with store.transaction("merge"):
         keep = resolve_customer(store, keep_reference)
         other = resolve_customer(store, other_reference)
@@ -69,12 +71,17 @@ def merge(store: Store, keep_reference: str, other_reference: str, today: dt.dat
         store.describe_change(f"merge {other.name} (#{other.id}) into {keep.name} (#{keep.id})")
         dropped = store.move_history(keep.id, other.id)
         store.delete_customer(other.id)
-        store.update_customer(keep.id, _merged_fields(keep, other))
-        store.contacts_arrived([keep.id])
-    return Merged(store.customer_by_id(keep.id), other, len(dropped))
+        changes, kept_in_notes = _merged_fields(keep, other)
+        if changes:
+            store.update_customer(keep.id, changes)
+    return Merged(store.customer_by_id(keep.id), other, len(dropped), kept_in_notes)
 
 
-def _merged_fields(keep: Customer, other: Customer) -> dict:
+# Fields whose differing values both stay: KEEP's in the field, OTHER's in KEEP's notes.
+_BOTH_KEPT = {"email": email_key, "phone": str.strip, "company": str.casefold}
+
+
+def _merged_fields(keep: Customer, other: Customer) -> tuple[dict, tuple[str, ...]]:
     changes = {
         key: getattr(other, key)
         for key in FILE_KEYS
@@ -83,13 +90,19 @@ def _merged_fields(keep: Customer, other: Customer) -> dict:
     tags = tuple(dict.fromkeys([*keep.tags, *other.tags]))
     if tags != keep.tags:
         changes["tags"] = tags
+    kept_in_notes = tuple(
+        others_note(key, [getattr(other, key)])
+        for key, compared in _BOTH_KEPT.items()
+        if getattr(keep, key)
+        and getattr(other, key)
+        and compared(getattr(keep, key)) != compared(getattr(other, key))
+    )
     notes = [keep.notes] if keep.notes else []
-    if other.email and keep.email and email_key(other.email) != email_key(keep.email):
-        notes.append(f"Other emails: {other.email}")
+    notes.extend(kept_in_notes)
     if other.notes:
         notes.append(f"From {other.name}: {other.notes}")
     if len(notes) > (1 if keep.notes else 0):
         changes["notes"] = "\n".join(notes)
     if other.extra:
         changes["extra"] = {**other.extra, **keep.extra}
-    return changes
+    return changes, kept_in_notes

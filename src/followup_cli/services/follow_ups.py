@@ -66,6 +66,7 @@ def _chosen(store: Store, reference: str | None, follow_up_id: int | None) -> Fo
 class Done(NamedTuple):
     follow_up: FollowUp
     logged_kind: str | None
+    also_fulfilled: list[FollowUp]  # older promises the logged contact fulfilled too
 
 
 def done(
@@ -87,10 +88,13 @@ def done(
             f"mark done the follow-up with {follow_up.customer_name} due "
             f"{follow_up.due_on.isoformat()}"
         )
-        store.close_follow_ups([follow_up.id], today, note or "done")
+        store.close_follow_up(follow_up.id, today, note or "done")
+        also_fulfilled = []
         if log_kind:
-            record_touchpoint(store, follow_up.customer_id, today, log_kind, note, None)
-    return Done(follow_up, log_kind)
+            _, also_fulfilled = record_touchpoint(
+                store, follow_up.customer_id, today, log_kind, note, None
+            )
+    return Done(follow_up, log_kind, also_fulfilled)
 
 
 def snooze(
@@ -123,5 +127,5 @@ def cancel(
             f"cancel the follow-up with {follow_up.customer_name} due "
             f"{follow_up.due_on.isoformat()}"
         )
-        store.close_follow_ups([follow_up.id], today, "cancelled")
+        store.close_follow_up(follow_up.id, today, "cancelled")
     return follow_up

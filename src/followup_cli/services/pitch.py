@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from followup_cli import values
 from followup_cli.models import DEFAULT_CADENCE_DAYS
 from followup_cli.store import Store
+from followup_cli.store.derived import within_cadence
 
 _MOST_FROM_TODAY = 3 + 5  # in touch, and touchpoints this year
 
@@ -61,7 +62,10 @@ def _scored(row: tuple) -> tuple:
     silent, cadence, touches = facts[3], facts[4], facts[7]
     contact = 0
     if silent is not None:
-        contact = 3 if silent <= cadence else 1 if silent <= 2 * cadence else 0
+        if within_cadence(silent, cadence):
+            contact = 3
+        elif within_cadence(silent, cadence, times=2):
+            contact = 1
     return (*facts, contact, warmth + contact + min(touches * 0.5, 5))
 
 

@@ -24,6 +24,7 @@ from dataclasses import asdict, dataclass
 
 from followup_cli.models import DEFAULT_CADENCE_DAYS
 from followup_cli.store import Store
+from followup_cli.store.derived import within_cadence
 
 COVERAGE_WEEKS = 12
 TOP_REFERRERS = 5
@@ -193,7 +194,7 @@ def _at_risk_top(store: Store, as_of: dt.date, today: dt.date) -> list[dict]:
         silent = (as_of - dt.date.fromisoformat(last)).days
         if len(risky) >= AT_RISK_SHOWN and silent < risky[-1]["days_silent"]:
             break
-        if silent > 2 * cadence:
+        if not within_cadence(silent, cadence, times=2):
             risky.append(
                 {
                     "name": name,

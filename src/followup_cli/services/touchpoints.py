@@ -1,7 +1,7 @@
 """Logging a touchpoint: the one-line habit the whole tool depends on.
 
-Logging a contact resets the customer's silence clock and closes the follow-ups it fulfils
-(those due on or before its date), so a logged call is never also nagged about.
+Logging a contact resets the customer's silence clock and fulfils the promises due on or
+before its date (store/derived.py), so a logged call is never also nagged about.
 """
 
 import datetime as dt
@@ -11,7 +11,6 @@ from followup_cli import values
 from followup_cli.dates.phrases import parse_future, parse_past
 from followup_cli.errors import InvalidInputError, NotFoundError
 from followup_cli.models import (
-    CONTACT_KINDS,
     IMPORTED_KIND,
     TOUCHPOINT_KINDS,
     FollowUp,
@@ -33,9 +32,13 @@ def split_kind_and_note(words: list[str], amount: float | None) -> tuple[str, st
     if kind is None:
         kind = "sale" if amount is not None else DEFAULT_KIND
     elif amount is not None and kind != "sale":
-        raise InvalidInputError(f"--amount goes with a sale, not a {kind}; log it as `sale`")
+        raise _amount_without_sale(kind)
     note = values.clean_text(" ".join(remaining), "note")
     return kind, note
+
+
+def _amount_without_sale(kind: str) -> InvalidInputError:
+    return InvalidInputError(f"--amount goes with a sale, not a {kind}; make it a `sale`")
 
 
 def record_touchpoint(
@@ -46,19 +49,14 @@ def record_touchpoint(
     note: str | None,
     amount: float | None,
 ) -> tuple[int, list[FollowUp]]:
-    """Insert a touchpoint and close the follow-ups a contact on that date fulfils.
-
-    Runs inside the caller's transaction; returns the new id and the follow-ups closed.
-    """
+    """Insert a touchpoint; returns its id and the promises it fulfilled (store/derived.py
+    decides which). Runs inside the caller's transaction."""
     created_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    waiting = store.open_follow_ups_of(customer_id)
     touchpoint_id = store.insert_touchpoint(customer_id, date, kind, note, amount, created_at)
-    closed: list[FollowUp] = []
-    if kind in CONTACT_KINDS:
-        closed = [due for due in store.open_follow_ups_of(customer_id) if due.due_on <= date]
-        store.close_follow_ups(
-            (due.id for due in closed), date, f"{kind} logged for {date.isoformat()}"
-        )
-    return touchpoint_id, closed
+    store.bring_derived_up_to_date()
+    still_open = {follow_up.id for follow_up in store.open_follow_ups_of(customer_id)}
+    return touchpoint_id, [follow_up for follow_up in waiting if follow_up.id not in still_open]
 
 
 def log_touchpoint(
@@ -134,8 +132,8 @@ def edit_touchpoint(
     today: dt.date,
     date_order: str | None = None,
 ) -> Touchpoint:
-    """The customer's summaries (last contact, its kind, sales total) follow, for the old
-    and the new customer alike."""
+    """What the customer's history derives (last contact, sales, promises) follows, for the
+    old and the new customer alike (store/derived.py)."""
     updates: dict = {}
     if changes.date is not None:
         updates["date"] = parse_past(changes.date, today, date_order).isoformat()
@@ -154,12 +152,13 @@ def edit_touchpoint(
         kind = updates.get("kind", before.kind)
         if kind == "sale" and updates.get("amount", before.amount) is None:
             raise InvalidInputError("a sale needs an amount; give --amount")
-        if kind != "sale" and updates.get("amount", before.amount) is not None:
-            updates["amount"] = None  # only a sale carries an amount
+        if kind != "sale" and "amount" in updates:
+            raise _amount_without_sale(kind)
+        if kind != "sale" and before.amount is not None:
+            updates["amount"] = None  # a sale made another kind keeps no amount
         name = store.customer_by_id(before.customer_id).name
         store.describe_change(f"edit touchpoint {touchpoint_id} ({before.kind} with {name})")
         store.update_touchpoint(touchpoint_id, updates)
-        store.refresh_contact_summary({before.customer_id, updates.get("customer_id", 0)} - {0})
     return store.touchpoint_by_id(touchpoint_id)
 
 
@@ -172,7 +171,6 @@ def delete_touchpoint(store: Store, touchpoint_id: int) -> tuple[Touchpoint, str
             f"{touchpoint.date.isoformat()})"
         )
         store.delete_touchpoint(touchpoint_id)
-        store.refresh_contact_summary([touchpoint.customer_id])
     return touchpoint, name
 
 

@@ -8,6 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from followup_cli.dates.phrases import parse_future
+from followup_cli.errors import NotFoundError
 from followup_cli.models import Customer, FollowUp, Referral, Touchpoint
 from followup_cli.services.due import due_list
 from followup_cli.services.referrals import ReferredPerson, refer_within
@@ -35,11 +36,22 @@ def round_of(store: Store, today: dt.date, days: int, limit: int, tag: str | Non
 
 def context_of(store: Store, customer_id: int) -> Context:
     return Context(
-        customer=store.customer_by_id(customer_id),
+        customer=_still_there(store, customer_id),
         touchpoints=[tp for tp, _ in store.touchpoints_where(customer_id, None, None, 3)],
         open_follow_ups=store.open_follow_ups_of(customer_id),
         referrals_made=store.referrals(referrer_id=customer_id),
     )
+
+
+class CustomerGone(NotFoundError):
+    """The customer on screen was deleted or merged elsewhere (another terminal, a tool)."""
+
+
+def _still_there(store: Store, customer_id: int) -> Customer:
+    customer = store.customer_by_id(customer_id)
+    if customer is None:
+        raise CustomerGone("this customer was deleted or merged elsewhere; on to the next")
+    return customer
 
 
 def promise_day(text: str, today: dt.date, date_order: str | None) -> dt.date:
@@ -59,33 +71,47 @@ def record_contact(store: Store, customer: Customer, kind: str, today: dt.date) 
     """The contact, saved at once; returns (its change, its touchpoint) for the answers
     that follow, which join the same change."""
     with store.transaction(f"work: {kind} with {customer.name} on {today.isoformat()}"):
+        _still_there(store, customer.id)
         touchpoint_id, _ = record_touchpoint(store, customer.id, today, kind, None, None)
         change = store.current_change()
     return change, touchpoint_id
 
 
-def add_note(store: Store, change: int, touchpoint_id: int, note: str) -> None:
-    with store.transaction(continues=change):
+def _answer(store: Store, change: int, customer: Customer, what: str):
+    """A later answer joins the customer's change; if that was undone elsewhere meanwhile,
+    the answer is kept as a change of its own."""
+    return store.transaction(f"work: {what} for {customer.name}", continues=change)
+
+
+def add_note(store: Store, change: int, customer: Customer, touchpoint_id: int, note: str) -> int:
+    """Returns the change the answer joined, for the next answer."""
+    with _answer(store, change, customer, "note"):
+        _still_there(store, customer.id)
         store.update_touchpoint(touchpoint_id, {"note": clean_text(note, "note")})
+        return store.current_change()
 
 
 def add_promise(
     store: Store, change: int, customer: Customer, day: dt.date, note: str | None, today
-) -> None:
-    with store.transaction(continues=change):
+) -> int:
+    with _answer(store, change, customer, f"promise for {day.isoformat()}"):
+        _still_there(store, customer.id)
         store.insert_follow_up(customer.id, day, note, today)
+        return store.current_change()
 
 
 def add_referral(
     store: Store, change: int, customer: Customer, person: ReferredPerson, today: dt.date
-) -> None:
-    with store.transaction(continues=change):
-        refer_within(store, customer, person, today, None, today)
+) -> int:
+    with _answer(store, change, customer, f"referral of {person.name}"):
+        refer_within(store, _still_there(store, customer.id), person, today, None, today)
+        return store.current_change()
 
 
 def later(store: Store, customer: Customer, day: dt.date, today: dt.date) -> None:
     """Call back on `day`: the customer's oldest open promise moves there, or one is made."""
     with store.transaction(f"work: call {customer.name} later, on {day.isoformat()}"):
+        _still_there(store, customer.id)
         open_ones = store.open_follow_ups_of(customer.id)
         if open_ones:
             store.move_follow_up(open_ones[0].id, day)

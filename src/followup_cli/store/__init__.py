@@ -27,7 +27,7 @@ from followup_cli.store.journal import JournalQueries
 from followup_cli.store.migrations import ensure_current
 from followup_cli.store.referrals import ReferralQueries
 from followup_cli.store.search import SearchQueries
-from followup_cli.store.summaries import refresh as refresh_summaries
+from followup_cli.store.summaries import bring_up_to_date
 
 
 class Store(
@@ -56,21 +56,23 @@ class Store(
         held off while COMMIT runs, so that an interrupt is always either before the commit
         (nothing was changed) or after it (changes_saved() says so).
 
-        `change` names it in the undo journal (store/journal.py), or it `continues` an
-        earlier change by id; a transaction with neither (undo itself) is not journaled.
-        Before the commit, the summaries of what it changed are brought up to date."""
+        `change` names it in the undo journal (store/journal.py); with `continues`, it joins
+        that earlier change instead, unless that one was undone meanwhile. A transaction with
+        neither (undo itself, a catch-up) is not journaled. Before the commit, the derived
+        state of the customers it touched is recomputed (store/derived.py)."""
         if self.read_only:
             raise DatabaseError(self.read_only)
         self.connection.execute("BEGIN IMMEDIATE")
         try:
-            if change:
-                self.begin_change(change)
-            elif continues:
+            continuing = continues is not None and self.change_exists(continues)
+            if continuing:
                 self.continue_change(continues)
+            elif change:
+                self.begin_change(change)
             yield
-            changed = self.end_change() if change or continues else True
+            changed = self.end_change(continuing) if change or continuing else True
             if changed:
-                refresh_summaries(self.connection)
+                bring_up_to_date(self.connection)
         except BaseException:
             if self.connection.in_transaction:
                 self.connection.execute("ROLLBACK")
@@ -80,6 +82,11 @@ class Store(
             return
         with saving():
             self.connection.execute("COMMIT")
+
+    def bring_derived_up_to_date(self) -> None:
+        """Inside a transaction, for a service that reports what its write derived (the
+        promises a contact fulfilled) before the transaction ends."""
+        bring_up_to_date(self.connection)
 
     @contextmanager
     def savepoint(self) -> Iterator[None]:
@@ -92,6 +99,14 @@ class Store(
             self.connection.execute("RELEASE step")
             raise
         self.connection.execute("RELEASE step")
+
+    def catch_up(self) -> None:
+        """Rows another tool wrote left their customers stale (store/derived.py): derived
+        before this command reads anything. One indexed probe when nothing is stale."""
+        stale = self.connection.execute("SELECT 1 FROM stale_customers LIMIT 1").fetchone()
+        if stale and not self.read_only:
+            with self.transaction():
+                pass
 
     def close(self) -> None:
         self.connection.close()
@@ -111,10 +126,12 @@ def open_store(path: Path, create_directory: bool = False) -> Store:
     try:
         ensure_current(connection, str(path))
         _return_to_wal(connection)
+        store = Store(connection, path, read_only)
+        store.catch_up()
     except sqlite3.Error as error:
         connection.close()
         raise database_error(error, path) from None
     except BaseException:
         connection.close()
         raise
-    return Store(connection, path, read_only)
+    return store

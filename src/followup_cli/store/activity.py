@@ -1,20 +1,16 @@
-"""Queries on touchpoints and follow-ups, and the per-customer summary they keep current.
-
-customers.last_contact_on, last_contact_kind and sales_total are derived from touchpoints and
-kept up to date here, in the same transaction as the touchpoint, so that `due` reads one
-indexed table instead of aggregating the whole history.
-"""
+"""Queries on touchpoints and follow-ups. What they derive (a customer's last contact, the
+promises a contact fulfils) is recomputed by store/derived.py, never written here."""
 
 import datetime as dt
-from collections.abc import Iterable
 
-from followup_cli.models import CONTACT_KINDS, FollowUp, Touchpoint
+from followup_cli.models import FollowUp, Touchpoint
 from followup_cli.store.decode import FOLLOW_UP_COLUMNS, follow_up_from_row, touchpoint_from_row
-from followup_cli.store.derived import CONTACT_KIND_LIST
 
+# Neither closed by hand (done, cancel) nor fulfilled by a contact (store/derived.py).
+OPEN = "f.done_on IS NULL AND f.fulfilled_by IS NULL"
 _OPEN_FOLLOW_UPS = (
     f"SELECT {FOLLOW_UP_COLUMNS} FROM followups f JOIN customers c ON c.id = f.customer_id "
-    "WHERE f.done_on IS NULL"
+    f"WHERE {OPEN}"
 )
 
 
@@ -30,53 +26,12 @@ class ActivityQueries:
         amount: float | None,
         created_at: str,
     ) -> int:
-        touchpoint_id = self.add_touchpoint_quietly(
-            customer_id, date, kind, note, amount, created_at
-        )
-        if kind in CONTACT_KINDS:
-            self.connection.execute(
-                "UPDATE customers SET last_contact_on = ?, last_contact_kind = ? "
-                "WHERE id = ? AND (last_contact_on IS NULL OR last_contact_on <= ?)",
-                (date.isoformat(), kind, customer_id, date.isoformat()),
-            )
-        if kind == "sale" and amount:
-            self.connection.execute(
-                "UPDATE customers SET sales_total = sales_total + ? WHERE id = ?",
-                (amount, customer_id),
-            )
-        return touchpoint_id
-
-    def add_touchpoint_quietly(
-        self,
-        customer_id: int,
-        date: dt.date,
-        kind: str,
-        note: str | None,
-        amount: float | None,
-        created_at: str,
-    ) -> int:
-        """Insert without touching the summary columns (imports call refresh_contact_summary
-        once at the end instead of once a row)."""
         cursor = self.connection.execute(
             "INSERT INTO touchpoints (customer_id, date, kind, note, amount, created_at) "
             "VALUES (?, ?, ?, ?, ?, ?)",
             (customer_id, date.isoformat(), kind, note, amount, created_at),
         )
         return cursor.lastrowid
-
-    def refresh_contact_summary(self, customer_ids: Iterable[int]) -> None:
-        """Recompute the derived columns after touchpoints arrive in bulk (imports)."""
-        self.connection.executemany(
-            "UPDATE customers SET "
-            "last_contact_on = (SELECT max(date) FROM touchpoints t WHERE t.customer_id = "
-            f"customers.id AND t.kind IN ({CONTACT_KIND_LIST})), "
-            "last_contact_kind = (SELECT kind FROM touchpoints t WHERE t.customer_id = "
-            f"customers.id AND t.kind IN ({CONTACT_KIND_LIST}) ORDER BY date DESC, id DESC "
-            "LIMIT 1), "
-            "sales_total = coalesce((SELECT sum(amount) FROM touchpoints t WHERE "
-            "t.customer_id = customers.id AND t.kind = 'sale'), 0) WHERE id = ?",
-            ((customer_id,) for customer_id in customer_ids),
-        )
 
     def touchpoint_by_id(self, touchpoint_id: int) -> Touchpoint | None:
         row = self.connection.execute(
@@ -170,10 +125,11 @@ class ActivityQueries:
             )
         return [follow_up_from_row(row) for row in rows]
 
-    def close_follow_ups(self, follow_up_ids: Iterable[int], done_on: dt.date, note: str | None):
-        self.connection.executemany(
-            "UPDATE followups SET done_on = ?, done_note = ? WHERE id = ? AND done_on IS NULL",
-            ((done_on.isoformat(), note, follow_up_id) for follow_up_id in follow_up_ids),
+    def close_follow_up(self, follow_up_id: int, done_on: dt.date, note: str) -> None:
+        """By hand (`done`, `cancel`): a fact, which no recompute reopens."""
+        self.connection.execute(
+            "UPDATE followups SET done_on = ?, done_note = ? WHERE id = ?",
+            (done_on.isoformat(), note, follow_up_id),
         )
 
     def move_follow_up(self, follow_up_id: int, due_on: dt.date) -> None:
@@ -183,7 +139,7 @@ class ActivityQueries:
 
     def customers_with_follow_ups_after(self, day: dt.date) -> set[int]:
         rows = self.connection.execute(
-            "SELECT DISTINCT customer_id FROM followups WHERE done_on IS NULL AND due_on > ?",
+            f"SELECT DISTINCT customer_id FROM followups f WHERE {OPEN} AND due_on > ?",
             (day.isoformat(),),
         )
         return {row[0] for row in rows}

@@ -8,7 +8,13 @@ from itertools import compress
 from followup_cli.customer_fields import BY_KEY, FILE_KEYS
 from followup_cli.models import Customer
 from followup_cli.store.decode import CUSTOMER_COLUMNS, customer_from_row
-from followup_cli.store.derived import CADENCE_TAG, EFFECTIVE_CADENCE, KNOWN_SINCE
+from followup_cli.store.derived import (
+    CADENCE_TAG,
+    EFFECTIVE_CADENCE,
+    KNOWN_SINCE,
+    last_contacts_until,
+    silent_too_long,
+)
 from followup_cli.values import name_key
 
 _FILE_FIELDS = [BY_KEY[key] for key in FILE_KEYS]
@@ -200,7 +206,7 @@ class CustomerQueries:
     def stale_customers(
         self, as_of: dt.date, default_days: int, tag: str | None, contacted_since_as_of: bool
     ) -> Iterator[tuple[Customer, int, str | None]]:
-        """Active customers whose silence exceeds their cadence, stalest first, lazily, each
+        """Active customers silent longer than their cadence, stalest first, lazily, each
         with their cadence and the tag it comes from (store/derived.py).
 
         On today's list the customers_due index yields rows already in rank order, so the
@@ -217,7 +223,7 @@ class CustomerQueries:
             sql = (
                 f"SELECT {CUSTOMER_COLUMNS}, {CADENCE_TAG}, {EFFECTIVE_CADENCE} AS effective "
                 "FROM customers WHERE status = 'customer' AND (last_contact_on IS NULL OR "
-                f"last_contact_on <= date(?, '-' || {EFFECTIVE_CADENCE} || ' days'))"
+                f"{silent_too_long('last_contact_on')})"
                 f"{tag_filter} ORDER BY last_contact_on, sales_total DESC, name COLLATE NOCASE"
             )
             rows = self.connection.execute(sql, parameters)
@@ -226,12 +232,11 @@ class CustomerQueries:
             "last_contact_kind", "last.kind"
         )
         sql = (
-            "WITH last AS (SELECT customer_id, max(date) AS last_on, kind FROM touchpoints "
-            "WHERE date <= ? AND kind != 'note' GROUP BY customer_id) "
+            f"WITH last AS ({last_contacts_until()}) "
             f"SELECT {columns}, {CADENCE_TAG}, {EFFECTIVE_CADENCE} AS effective "
             "FROM customers LEFT JOIN last ON last.customer_id = customers.id "
             "WHERE status = 'customer' AND (last.last_on IS NULL OR "
-            f"last.last_on <= date(?, '-' || {EFFECTIVE_CADENCE} || ' days'))"
+            f"{silent_too_long('last.last_on')})"
             f"{tag_filter} AND {KNOWN_SINCE} <= ? "
             "ORDER BY last.last_on, sales_total DESC, name COLLATE NOCASE"
         )

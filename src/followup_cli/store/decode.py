@@ -35,7 +35,10 @@ def touchpoint_from_row(row: tuple) -> Touchpoint:
     return Touchpoint(touchpoint_id, customer_id, dt.date.fromisoformat(date), kind, note, amount)
 
 
-FOLLOW_UP_COLUMNS = "f.id, f.customer_id, f.due_on, f.note, f.done_on, c.name"
+# A promise is done on the day it was closed by hand, or fulfilled (store/derived.py).
+FOLLOW_UP_COLUMNS = (
+    "f.id, f.customer_id, f.due_on, f.note, coalesce(f.done_on, f.fulfilled_on), c.name"
+)
 
 
 def follow_up_from_row(row: tuple) -> FollowUp:

@@ -29,6 +29,7 @@ class ExportQueries:
 
     def export_follow_ups(self) -> Iterable[tuple]:
         return self.connection.execute(
-            "SELECT c.name, c.email, f.due_on, f.note, f.done_on FROM followups f "
+            "SELECT c.name, c.email, f.due_on, f.note, coalesce(f.done_on, f.fulfilled_on) "
+            "FROM followups f "
             "JOIN customers c ON c.id = f.customer_id ORDER BY f.due_on, f.id"
         )

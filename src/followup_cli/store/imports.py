@@ -5,7 +5,7 @@ IntegrityError becomes EmailRepeated here, so no layer above handles an sqlite3 
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 _UNIQUE_EMAIL = "customers_email_unique"
@@ -119,19 +119,3 @@ class ImportQueries:
             (customer_id, date.isoformat(), kind, note, at, source),
         )
         return cursor.rowcount == 1
-
-    def contacts_arrived(self, customer_ids: list[int]) -> None:
-        """After touchpoints arrive in bulk (imports, merges): each customer's last contact
-        and sales total recomputed, and the promises the new contacts fulfil closed."""
-        self.refresh_contact_summary(customer_ids)
-        self.close_fulfilled_follow_ups(customer_ids)
-
-    def close_fulfilled_follow_ups(self, customer_ids: Iterable[int]) -> None:
-        """Follow-ups due on or before a customer's (new) last contact are done."""
-        self.connection.executemany(
-            "UPDATE followups SET done_on = (SELECT last_contact_on FROM customers "
-            "WHERE id = followups.customer_id), done_note = 'contact imported' "
-            "WHERE customer_id = ? AND done_on IS NULL AND due_on <= "
-            "(SELECT last_contact_on FROM customers WHERE id = followups.customer_id)",
-            ((customer_id,) for customer_id in customer_ids),
-        )

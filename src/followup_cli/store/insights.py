@@ -17,7 +17,6 @@ class InsightQueries:
 
     def marks_until(self, series: str, days: list[int]) -> list[int]:
         """The running sum of a series of day marks (store/summaries.py) on each day."""
-        self._summaries_current()
         return [
             self.connection.execute(
                 "SELECT coalesce(sum(total), 0) FROM day_marks WHERE series = ? AND day <= ?",
@@ -28,7 +27,6 @@ class InsightQueries:
 
     def marks_between(self, series: str, start: dt.date, end: dt.date) -> int:
         """The marks of a series on the days in (start, end]."""
-        self._summaries_current()
         return self.connection.execute(
             "SELECT coalesce(sum(total), 0) FROM day_marks WHERE series = ? AND day > ? "
             "AND day <= ?",
@@ -95,7 +93,6 @@ class InsightQueries:
         contact, days silent, cadence, sales (counted to 2), referrals made, touchpoints in
         the last 365 days (counted to 10), warmth so far). Read lazily: the caller stops
         where no one further down can reach its cut."""
-        self._summaries_current()
         since = today - dt.timedelta(days=365)
         tag = "EXISTS (SELECT 1 FROM json_each(customers.tags) WHERE value = ?)"
         where = (" AND " + tag if wanted else "") + (" AND NOT " + tag if unwanted else "")
@@ -117,13 +114,6 @@ class InsightQueries:
                 *([unwanted] if unwanted else []),
             ),
         )
-
-    def _summaries_current(self) -> None:
-        """Writes by followup keep the summaries current; one by another tool leaves its
-        customers stale until the next write, or until now."""
-        if self.connection.execute("SELECT 1 FROM stale_customers LIMIT 1").fetchone():
-            with self.transaction():
-                pass
 
     def sales_of(self, customer_id: int, until: dt.date) -> tuple[int, str | None]:
         """A customer's sales up to `until`: how many, and the first one's date."""

@@ -11,8 +11,9 @@ from pathlib import Path
 
 from followup_cli.errors import DatabaseError
 from followup_cli.store.connection import make_private
-from followup_cli.store.journal import create_journal
-from followup_cli.store.summaries import create_summaries
+from followup_cli.store.derived import derive_promises
+from followup_cli.store.journal import create_journal_tables
+from followup_cli.store.summaries import bring_up_to_date, create_summaries
 
 
 def _create_core_tables(db) -> None:
@@ -162,13 +163,35 @@ def _key_gathered_touchpoints(db) -> None:
     )
 
 
+def _create_first_journal(db) -> None:
+    """Migration 3, the first undo journal (rowid marks); migration 7 replaces it."""
+    db.execute(
+        "CREATE TABLE changes (id INTEGER PRIMARY KEY, made_at TEXT NOT NULL, "
+        "summary TEXT NOT NULL, marks TEXT NOT NULL)"
+    )
+    db.execute(
+        "CREATE TABLE change_rows (change_id INTEGER NOT NULL, tbl TEXT NOT NULL, "
+        "row_id INTEGER NOT NULL, old TEXT NOT NULL, PRIMARY KEY (change_id, tbl, row_id)) "
+        "WITHOUT ROWID"
+    )
+
+
+def _derive_in_one_place(db) -> None:
+    """Migration 7: promises follow their contacts (store/derived.py), and the journal keeps
+    before and after images (store/journal.py)."""
+    derive_promises(db.conn)
+    create_journal_tables(db.conn)
+    bring_up_to_date(db.conn)
+
+
 MIGRATIONS: list[Callable] = [
     _create_core_tables,
     _add_name_keys,
-    create_journal,
+    _create_first_journal,
     _index_notes,
     _key_gathered_touchpoints,
     create_summaries,
+    _derive_in_one_place,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -16,7 +16,13 @@ commits, so that an import of a million rows pays once, not once a row.
 """
 
 from followup_cli.models import DEFAULT_CADENCE_DAYS
-from followup_cli.store.derived import CONTACT_KIND_LIST, EFFECTIVE_CADENCE, KNOWN_SINCE
+from followup_cli.store.derived import (
+    CONTACT_KIND_LIST,
+    EFFECTIVE_CADENCE,
+    KNOWN_SINCE,
+    recompute,
+)
+from followup_cli.store.derived import mark_stale as _stale
 
 _DAY = "CAST(julianday({}) - 1721424.5 AS INTEGER)"
 _CENTS = "CAST(round(coalesce({}, 0) * 100) AS INTEGER)"
@@ -85,6 +91,13 @@ _ADD_TO_DAYS = (
 )
 
 
+def bring_up_to_date(connection) -> None:
+    """All derived state of the stale customers: their columns and promises
+    (store/derived.py), then the summaries; inside the caller's transaction."""
+    recompute(connection)
+    refresh(connection)
+
+
 def refresh(connection) -> None:
     """Recompute the stale customers' summaries; inside the caller's transaction."""
     stale = connection.execute("SELECT count(*) FROM stale_customers").fetchone()[0]
@@ -118,15 +131,6 @@ def _everyone_stale(connection, stale: int) -> bool:
         and not connection.execute(
             f"SELECT 1 FROM customers WHERE id NOT IN {_STALE} LIMIT 1"
         ).fetchone()
-    )
-
-
-# Trigger bodies avoid conflicts rather than resolve them: the statement that fires a
-# trigger imposes its own conflict policy on the trigger's (an upsert's ABORT, say).
-def _stale(customer: str) -> str:
-    return (
-        f"INSERT INTO stale_customers SELECT {customer} WHERE NOT EXISTS ("
-        f"SELECT 1 FROM stale_customers WHERE customer_id = {customer});"
     )
 
 
