@@ -180,6 +180,9 @@ def _one_change(store: Store, title: str, options: ImportOptions, run) -> Import
                 raise _DryRunDone(report)
     except _DryRunDone as done:
         return done.report
+    if not store.changed_something:  # rows that changed, then changed back (an email twice)
+        report.unchanged += report.updated
+        report.updated = 0
     report.written = True
     return report
 

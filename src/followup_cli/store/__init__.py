@@ -46,6 +46,8 @@ class Store(
         self.connection = connection
         self.path = path
         self.read_only = read_only  # why this store cannot write, when it cannot
+        # Whether the last transaction changed a row (False: it wrote only what was there).
+        self.changed_something = False
 
     @contextmanager
     def transaction(
@@ -77,6 +79,7 @@ class Store(
             if self.connection.in_transaction:
                 self.connection.execute("ROLLBACK")
             raise
+        self.changed_something = changed
         if not changed:
             self.connection.execute("ROLLBACK")
             return

@@ -12,7 +12,8 @@ and NULL come back bit for bit.
   exist before", and the after images of every row it wrote are copied in one statement.
 - A transaction whose writes leave every row as it found it records no change.
 - A change can span transactions (`work` saves each answer of a customer at once); each adds
-  its rows. Changes are undone newest first, by the last transaction that wrote them.
+  its rows. Changes are undone newest first, in the order they began: a call logged in
+  another terminal during a `work` round is undone before the round's customer.
 - Derived columns (store/derived.py) are not journaled: undo puts the facts back and they
   are recomputed, so a contact another tool logged since still counts.
 Undo first checks that every row is still as the change left it. If another command or
@@ -60,9 +61,8 @@ def create_journal_tables(connection: sqlite3.Connection) -> None:
     connection.execute("DROP TABLE IF EXISTS changes")
     connection.execute(
         "CREATE TABLE changes (id INTEGER PRIMARY KEY, made_at TEXT NOT NULL, "
-        "summary TEXT NOT NULL, written INTEGER NOT NULL)"
+        "summary TEXT NOT NULL)"
     )
-    connection.execute("CREATE INDEX changes_written ON changes (written)")
     for table in TABLES:
         columns = ", ".join(f'"{column}"' for column in journaled_columns(connection, table))
         connection.execute(
@@ -88,9 +88,7 @@ class JournalQueries:
         """Inside the transaction, before the first write."""
         made_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         cursor = self.connection.execute(
-            "INSERT INTO changes (made_at, summary, written) VALUES (?, ?, "
-            "(SELECT coalesce(max(written), 0) + 1 FROM changes))",
-            (made_at, summary),
+            "INSERT INTO changes (made_at, summary) VALUES (?, ?)", (made_at, summary)
         )
         self._watch(cursor.lastrowid)
 
@@ -138,17 +136,12 @@ class JournalQueries:
         if not kept:
             self._forget(change_id)
             return continuing
-        self.connection.execute(
-            "UPDATE changes SET written = (SELECT max(written) + 1 FROM changes) WHERE id = ?",
-            (change_id,),
-        )
         oldest_kept = self.connection.execute(
-            "SELECT written FROM changes ORDER BY written DESC LIMIT 1 OFFSET ?",
-            (KEPT_CHANGES - 1,),
+            "SELECT id FROM changes ORDER BY id DESC LIMIT 1 OFFSET ?", (KEPT_CHANGES - 1,)
         ).fetchone()
         if oldest_kept:
             for (old,) in self.connection.execute(
-                "SELECT id FROM changes WHERE written < ?", oldest_kept
+                "SELECT id FROM changes WHERE id < ?", oldest_kept
             ).fetchall():
                 self._forget(old)
         return True
@@ -199,7 +192,7 @@ class JournalQueries:
 
     def recent_changes(self, limit: int) -> list[Change]:
         rows = self.connection.execute(
-            "SELECT id, made_at, summary FROM changes ORDER BY written DESC LIMIT ?", (limit,)
+            "SELECT id, made_at, summary FROM changes ORDER BY id DESC LIMIT ?", (limit,)
         )
         return [Change(*row) for row in rows]
 
@@ -207,7 +200,7 @@ class JournalQueries:
         """Take the latest change back, inside the caller's transaction (not journaled), or
         refuse (InvalidInputError) when a row it wrote has changed since."""
         row = self.connection.execute(
-            "SELECT id, made_at, summary FROM changes ORDER BY written DESC LIMIT 1"
+            "SELECT id, made_at, summary FROM changes ORDER BY id DESC LIMIT 1"
         ).fetchone()
         if row is None:
             return None
