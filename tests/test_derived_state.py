@@ -168,7 +168,7 @@ class Book(RuleBasedStateMachine):
             option = data.draw(
                 st.sampled_from(
                     [
-                        ["--notes", "likes tea"],
+                        ["--note", "likes tea"],
                         ["--company", "Acme"],
                         ["--status", "lost"],
                         ["--status", "customer"],
@@ -445,8 +445,8 @@ def rebuilt_summaries(path: Path) -> dict:
 
 
 Book.TestCase.settings = settings(
-    max_examples=60,
-    stateful_step_count=25,
+    max_examples=25,
+    stateful_step_count=20,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )

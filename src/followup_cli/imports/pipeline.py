@@ -150,7 +150,8 @@ def _import(store, kind, source, options, today, survey, fresh_book, read_record
             if fresh_book
             else nullcontext()
         )
-        read_records(context, report, indexes)
+        with store.inserting_in_bulk():
+            read_records(context, report, indexes)
         return report
 
     def read_once() -> ImportReport:
@@ -231,10 +232,11 @@ def import_gathered(
     def run() -> ImportReport:
         report = ImportReport(kind=kind, source=source, dry_run=options.dry_run)
         writer = GatheredWriter(store, report, GATHERED_KINDS[kind], today, me, since)
-        for count, item in enumerate(items(), start=1):
-            writer.take(item)
-            if progress and count % PROGRESS_EVERY_ITEMS == 0:
-                progress(reader.position(), reader.size)
+        with store.inserting_in_bulk():
+            for count, item in enumerate(items(), start=1):
+                writer.take(item)
+                if progress and count % PROGRESS_EVERY_ITEMS == 0:
+                    progress(reader.position(), reader.size)
         return report
 
     return _one_change(store, f"import {kind} from {source}", options, run)

@@ -27,7 +27,7 @@ from followup_cli.store.journal import JournalQueries
 from followup_cli.store.migrations import ensure_current
 from followup_cli.store.referrals import ReferralQueries
 from followup_cli.store.search import SearchQueries
-from followup_cli.store.summaries import bring_up_to_date
+from followup_cli.store.summaries import bring_up_to_date, inserts_in_bulk
 
 
 class Store(
@@ -85,6 +85,11 @@ class Store(
             return
         with saving():
             self.connection.execute("COMMIT")
+
+    def inserting_in_bulk(self):
+        """Around an import's rows, which it only inserts: derived state is marked for them
+        once, not row by row (store/summaries.py)."""
+        return inserts_in_bulk(self.connection)
 
     def bring_derived_up_to_date(self) -> None:
         """Inside a transaction, for a service that reports what its write derived (the

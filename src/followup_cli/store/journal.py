@@ -173,7 +173,7 @@ class JournalQueries:
             f"DELETE FROM {journal} WHERE change_id = ? AND row_id IN (SELECT b.row_id "
             f"FROM {journal} b JOIN {journal} a ON a.change_id = b.change_id "
             "AND a.row_id = b.row_id AND a.after = 1 WHERE b.change_id = ? AND b.after = 0 "
-            f"AND a.present = b.present AND (a.present = 0 OR ({same})))",
+            f"AND b.present = 1 AND a.present = 1 AND {same})",
             (change_id, change_id),
         )
         return (

@@ -13,7 +13,11 @@ from followup_cli.errors import DatabaseError
 from followup_cli.store.connection import make_private
 from followup_cli.store.derived import derive_promises
 from followup_cli.store.journal import create_journal_tables
-from followup_cli.store.summaries import bring_up_to_date, create_summaries
+from followup_cli.store.summaries import (
+    bring_up_to_date,
+    create_summaries,
+    pause_insert_triggers,
+)
 
 
 def _create_core_tables(db) -> None:
@@ -181,6 +185,7 @@ def _derive_in_one_place(db) -> None:
     before and after images (store/journal.py)."""
     derive_promises(db.conn)
     create_journal_tables(db.conn)
+    pause_insert_triggers(db.conn)
     bring_up_to_date(db.conn)
 
 

@@ -15,6 +15,9 @@ too); `refresh` recomputes the stale customers in one set of statements before t
 commits, so that an import of a million rows pays once, not once a row.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from followup_cli.models import DEFAULT_CADENCE_DAYS
 from followup_cli.store.derived import (
     CONTACT_KIND_LIST,
@@ -150,6 +153,55 @@ def _count_touchpoint(row: str, sign: str) -> str:
         f"UPDATE touchpoint_days SET touchpoints = touchpoints {sign} 1, "
         f"cents = cents {sign} {_CENTS.format(row + '.amount')} WHERE {day}; "
         f"DELETE FROM touchpoint_days WHERE {day} AND touchpoints = 0;"
+    )
+
+
+_PAUSED = "(SELECT paused FROM insert_triggers)"
+_INSERT_TRIGGERS = {
+    "summaries_customer_insert": f"AFTER INSERT ON customers WHEN {_PAUSED} = 0 BEGIN "
+    f"{_stale('new.id')} END",
+    "summaries_touchpoint_insert": f"AFTER INSERT ON touchpoints WHEN {_PAUSED} = 0 BEGIN "
+    f"{_stale('new.customer_id')} {_count_touchpoint('new', '+')} END",
+}
+
+
+def pause_insert_triggers(connection) -> None:
+    """Migration 7: the per-row triggers on inserts step aside while an import, inside its
+    own transaction, marks what it inserted in one statement (`inserts_in_bulk`). The flag
+    is only ever set inside that transaction, so every other writer sees it off."""
+    connection.execute("CREATE TABLE insert_triggers (paused INTEGER NOT NULL)")
+    connection.execute("INSERT INTO insert_triggers VALUES (0)")
+    for name, body in _INSERT_TRIGGERS.items():
+        connection.execute(f"DROP TRIGGER {name}")
+        connection.execute(f"CREATE TRIGGER {name} {body}")
+
+
+@contextmanager
+def inserts_in_bulk(connection) -> Iterator[None]:
+    """Around rows an import only inserts, inside its transaction: what the insert triggers
+    do row by row (mark the customers stale, count touchpoints by day and kind) is done
+    once, for the rows above each table's largest rowid at the start."""
+    marks = [
+        connection.execute(f"SELECT coalesce(max(rowid), 0) FROM {table}").fetchone()[0]
+        for table in ("customers", "touchpoints")
+    ]
+    connection.execute("UPDATE insert_triggers SET paused = 1")
+    try:
+        yield
+    finally:  # a savepoint rolled back and retried must find the triggers on
+        connection.execute("UPDATE insert_triggers SET paused = 0")
+    customers, touchpoints = marks
+    connection.execute(
+        "INSERT OR IGNORE INTO stale_customers SELECT id FROM customers WHERE id > ? "
+        "UNION SELECT customer_id FROM touchpoints WHERE id > ?",
+        (customers, touchpoints),
+    )
+    connection.execute(
+        "INSERT INTO touchpoint_days SELECT date, kind, count(*), "
+        f"sum({_CENTS.format('amount')}) FROM touchpoints WHERE id > ? GROUP BY date, kind "
+        "ON CONFLICT DO UPDATE SET touchpoints = touchpoints + excluded.touchpoints, "
+        "cents = cents + excluded.cents",
+        (touchpoints,),
     )
 
 
