@@ -343,7 +343,7 @@ class Book(RuleBasedStateMachine):
 
     @invariant()
     def derived_state_follows_the_facts(self):
-        self.run_ok("list", "--limit", "1")  # the next command catches up with any tool
+        self.run_ok("stats")  # the next command catches up with any tool; stats, summaries
         connection = sqlite3.connect(self.path)
         try:
             expected_customers, expected_promises = read_facts(connection)
@@ -422,7 +422,7 @@ def read_facts(connection) -> tuple[dict, dict]:
 
 def rebuilt_summaries(path: Path) -> dict:
     """The summaries of a copy of the book, rebuilt for every customer at once."""
-    from followup_cli.store.summaries import bring_up_to_date
+    from followup_cli.store.summaries import refresh
 
     with tempfile.TemporaryDirectory() as folder:
         copy = Path(folder) / "copy.db"
@@ -437,8 +437,8 @@ def rebuilt_summaries(path: Path) -> dict:
                 "sum(CAST(round(coalesce(amount, 0) * 100) AS INTEGER)) FROM touchpoints "
                 "GROUP BY date, kind"
             )
-            connection.execute("INSERT OR IGNORE INTO stale_customers SELECT id FROM customers")
-            bring_up_to_date(connection)
+            connection.execute("INSERT OR IGNORE INTO stale_summaries SELECT id FROM customers")
+            refresh(connection)
             return {t: sorted(connection.execute(f"SELECT * FROM {t}")) for t in SUMMARIES}
         finally:
             connection.close()

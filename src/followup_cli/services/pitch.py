@@ -42,6 +42,7 @@ def pitch_list(
     the next customer to the cut, the rest are not read."""
     wanted = values.clean_tags([tag])[0] if tag else None
     unwanted = values.clean_tags([exclude_tag])[0] if exclude_tag else None
+    store.summaries_current()
     scored = []
     cut = []  # the best `limit` scores so far, lowest first
     for row in store.warmth_ranked(today, DEFAULT_CADENCE_DAYS, wanted, unwanted):

@@ -69,6 +69,7 @@ def compute_stats(store: Store, as_of: dt.date, months: int, today: dt.date) -> 
     from dateutil.relativedelta import relativedelta
 
     start = as_of - relativedelta(months=months)
+    store.summaries_current()
     by_status = dict(sorted(store.status_counts().items()))
     active = by_status.get("customer", 0)
     coverage_by_week, covered_now = _coverage(store, as_of)

@@ -19,6 +19,7 @@ from followup_cli.store.connection import (
     saving,
 )
 from followup_cli.store.customers import CustomerQueries, TagCadenceQueries
+from followup_cli.store.derived import recompute
 from followup_cli.store.duplicates import DuplicateQueries
 from followup_cli.store.exports import ExportQueries
 from followup_cli.store.imports import ImportQueries
@@ -27,7 +28,7 @@ from followup_cli.store.journal import JournalQueries
 from followup_cli.store.migrations import ensure_current
 from followup_cli.store.referrals import ReferralQueries
 from followup_cli.store.search import SearchQueries
-from followup_cli.store.summaries import bring_up_to_date, inserts_in_bulk
+from followup_cli.store.summaries import inserts_in_bulk
 
 
 class Store(
@@ -74,7 +75,7 @@ class Store(
             yield
             changed = self.end_change(continuing) if change or continuing else True
             if changed:
-                bring_up_to_date(self.connection)
+                recompute(self.connection)
         except BaseException:
             if self.connection.in_transaction:
                 self.connection.execute("ROLLBACK")
@@ -94,7 +95,7 @@ class Store(
     def bring_derived_up_to_date(self) -> None:
         """Inside a transaction, for a service that reports what its write derived (the
         promises a contact fulfilled) before the transaction ends."""
-        bring_up_to_date(self.connection)
+        recompute(self.connection)
 
     @contextmanager
     def savepoint(self) -> Iterator[None]:

@@ -100,8 +100,7 @@ def last_contacts_until() -> str:
 
 def recompute(connection) -> None:
     """Every derived column of the stale customers, from their facts; in the caller's
-    transaction. Only rows whose values change are written. The stale marks stay for the
-    summaries (store/summaries.py), which clear them."""
+    transaction. Only rows whose values change are written."""
     connection.execute(
         f"WITH derived AS (SELECT s.customer_id AS id, ({_LAST_CONTACT}) AS last_id, "
         "(SELECT coalesce(sum(amount), 0) FROM touchpoints t WHERE t.customer_id = "
@@ -124,6 +123,7 @@ def recompute(connection) -> None:
         "UPDATE followups SET fulfilled_by = NULL, fulfilled_on = NULL "
         f"WHERE customer_id IN {_STALE} AND done_on IS NOT NULL AND fulfilled_by IS NOT NULL"
     )
+    connection.execute("DELETE FROM stale_customers")
 
 
 def mark_stale(customer: str) -> str:

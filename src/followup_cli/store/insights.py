@@ -5,6 +5,7 @@ import datetime as dt
 from collections.abc import Iterator
 
 from followup_cli.store.derived import CONTACT_KIND_LIST, EFFECTIVE_CADENCE
+from followup_cli.store.summaries import refresh
 
 
 class InsightQueries:
@@ -14,6 +15,15 @@ class InsightQueries:
         return dict(
             self.connection.execute("SELECT status, count(*) FROM customers GROUP BY status")
         )
+
+    def summaries_current(self) -> None:
+        """Writes leave their customers marked for the summaries (store/summaries.py);
+        brought up to date here, once, before `stats` or `pitch` reads them. A book that
+        cannot be written is read as it is."""
+        stale = self.connection.execute("SELECT 1 FROM stale_summaries LIMIT 1").fetchone()
+        if stale and not self.read_only:
+            with self.transaction():
+                refresh(self.connection)
 
     def marks_until(self, series: str, days: list[int]) -> list[int]:
         """The running sum of a series of day marks (store/summaries.py) on each day."""

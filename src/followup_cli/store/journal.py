@@ -151,11 +151,12 @@ class JournalQueries:
         listed = ", ".join(f'"{column}"' for column in columns)
         current = ", ".join(f'main.{table}."{column}"' for column in columns)
         journal = f"journal_{table}"
-        # Rows above the mark are this transaction's own: they did not exist before.
+        mark = f"(SELECT mark FROM temp.undo_marks WHERE tbl = '{table}')"
+        # Rows above the mark are this transaction's own: they did not exist before, and
+        # their after images come straight from the table (no join, for a big import).
         self.connection.execute(
             f"INSERT OR IGNORE INTO {journal} (change_id, row_id, after, present) "
-            f"SELECT ?, rowid, 0, 0 FROM main.{table} WHERE rowid > "
-            f"(SELECT mark FROM temp.undo_marks WHERE tbl = '{table}')",
+            f"SELECT ?, rowid, 0, 0 FROM main.{table} WHERE rowid > {mark}",
             (change_id,),
         )
         self.connection.execute(
@@ -163,9 +164,15 @@ class JournalQueries:
         )
         self.connection.execute(
             f"INSERT INTO {journal} (change_id, row_id, after, present, {listed}) "
+            f"SELECT ?, rowid, 1, 1, {listed} FROM main.{table} WHERE rowid > {mark}",
+            (change_id,),
+        )
+        self.connection.execute(
+            f"INSERT INTO {journal} (change_id, row_id, after, present, {listed}) "
             f"SELECT ?, before.row_id, 1, main.{table}.rowid IS NOT NULL, {current} "
             f"FROM {journal} AS before LEFT JOIN main.{table} ON main.{table}.rowid = "
-            "before.row_id WHERE before.change_id = ? AND before.after = 0",
+            f"before.row_id WHERE before.change_id = ? AND before.after = 0 "
+            f"AND before.row_id <= {mark}",
             (change_id, change_id),
         )
         same = " AND ".join(f'a."{column}" IS b."{column}"' for column in columns)

@@ -11,13 +11,10 @@ from pathlib import Path
 
 from followup_cli.errors import DatabaseError
 from followup_cli.store.connection import make_private
-from followup_cli.store.derived import derive_promises
+from followup_cli.store.derived import derive_promises, recompute
 from followup_cli.store.journal import create_journal_tables
-from followup_cli.store.summaries import (
-    bring_up_to_date,
-    create_summaries,
-    pause_insert_triggers,
-)
+from followup_cli.store.summaries import create_summaries, defer_summaries
+from followup_cli.store.summaries import refresh as refresh_summaries
 
 
 def _create_core_tables(db) -> None:
@@ -181,12 +178,14 @@ def _create_first_journal(db) -> None:
 
 
 def _derive_in_one_place(db) -> None:
-    """Migration 7: promises follow their contacts (store/derived.py), and the journal keeps
-    before and after images (store/journal.py)."""
+    """Migration 7: promises follow their contacts (store/derived.py), summaries are
+    refreshed by their readers, and the journal keeps before and after images
+    (store/journal.py)."""
+    defer_summaries(db.conn)
     derive_promises(db.conn)
     create_journal_tables(db.conn)
-    pause_insert_triggers(db.conn)
-    bring_up_to_date(db.conn)
+    recompute(db.conn)
+    refresh_summaries(db.conn)
 
 
 MIGRATIONS: list[Callable] = [

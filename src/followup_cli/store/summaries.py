@@ -19,17 +19,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from followup_cli.models import DEFAULT_CADENCE_DAYS
-from followup_cli.store.derived import (
-    CONTACT_KIND_LIST,
-    EFFECTIVE_CADENCE,
-    KNOWN_SINCE,
-    recompute,
-)
+from followup_cli.store.derived import CONTACT_KIND_LIST, EFFECTIVE_CADENCE, KNOWN_SINCE
 from followup_cli.store.derived import mark_stale as _stale
 
 _DAY = "CAST(julianday({}) - 1721424.5 AS INTEGER)"
 _CENTS = "CAST(round(coalesce({}, 0) * 100) AS INTEGER)"
-_STALE = "(SELECT customer_id FROM stale_customers)"
+_STALE = "(SELECT customer_id FROM stale_summaries)"
 
 # Series of day marks (on_file, contacted, covered and warm count active customers only):
 # - on_file: +1 on the day a customer became known (added, or first touched if earlier);
@@ -94,16 +89,10 @@ _ADD_TO_DAYS = (
 )
 
 
-def bring_up_to_date(connection) -> None:
-    """All derived state of the stale customers: their columns and promises
-    (store/derived.py), then the summaries; inside the caller's transaction."""
-    recompute(connection)
-    refresh(connection)
-
-
 def refresh(connection) -> None:
-    """Recompute the stale customers' summaries; inside the caller's transaction."""
-    stale = connection.execute("SELECT count(*) FROM stale_customers").fetchone()[0]
+    """Recompute the summaries of the customers marked for them; inside the caller's
+    transaction. `stats` and `pitch` call it before they read (store/insights.py)."""
+    stale = connection.execute("SELECT count(*) FROM stale_summaries").fetchone()[0]
     if not stale:
         return
     if _everyone_stale(
@@ -122,7 +111,7 @@ def refresh(connection) -> None:
     connection.execute(_ADD_TO_DAYS.format(sign=""))
     connection.execute("DELETE FROM day_marks WHERE total = 0")
     connection.execute(f"INSERT INTO customer_summaries {_SUMMARIES}")
-    connection.execute("DELETE FROM stale_customers")
+    connection.execute("DELETE FROM stale_summaries")
 
 
 def _everyone_stale(connection, stale: int) -> bool:
@@ -141,7 +130,7 @@ def _stale_tagged(row: str) -> str:
     return (
         "INSERT INTO stale_customers SELECT DISTINCT customers.id "
         f"FROM customers, json_each(customers.tags) WHERE json_each.value = {row}.tag "
-        f"AND customers.id NOT IN {_STALE};"
+        "AND customers.id NOT IN (SELECT customer_id FROM stale_customers);"
     )
 
 
@@ -165,15 +154,28 @@ _INSERT_TRIGGERS = {
 }
 
 
-def pause_insert_triggers(connection) -> None:
-    """Migration 7: the per-row triggers on inserts step aside while an import, inside its
-    own transaction, marks what it inserted in one statement (`inserts_in_bulk`). The flag
-    is only ever set inside that transaction, so every other writer sees it off."""
+def defer_summaries(connection) -> None:
+    """Migration 7. Summaries are brought up to date by the commands that read them
+    (`stats`, `pitch`), not by every write: a customer marked stale for the derived columns
+    (store/derived.py) is marked for the summaries too, by a trigger, and stays marked
+    until a reader refreshes. An import of 100,000 customers then pays for its summaries
+    once, when they are first read, and `log` not at all.
+
+    The per-row triggers on inserts step aside while an import, inside its own transaction,
+    marks what it inserted in one statement (`inserts_in_bulk`). The flag is only ever set
+    inside that transaction, so every other writer sees it off."""
     connection.execute("CREATE TABLE insert_triggers (paused INTEGER NOT NULL)")
     connection.execute("INSERT INTO insert_triggers VALUES (0)")
+    connection.execute("CREATE TABLE stale_summaries (customer_id INTEGER PRIMARY KEY)")
+    connection.execute(
+        f"CREATE TRIGGER summaries_stale AFTER INSERT ON stale_customers WHEN {_PAUSED} = 0 "
+        "BEGIN INSERT INTO stale_summaries SELECT new.customer_id WHERE NOT EXISTS ("
+        "SELECT 1 FROM stale_summaries WHERE customer_id = new.customer_id); END"
+    )
     for name, body in _INSERT_TRIGGERS.items():
         connection.execute(f"DROP TRIGGER {name}")
         connection.execute(f"CREATE TRIGGER {name} {body}")
+    connection.execute("INSERT INTO stale_summaries SELECT id FROM customers")
 
 
 @contextmanager
@@ -188,25 +190,26 @@ def inserts_in_bulk(connection) -> Iterator[None]:
     connection.execute("UPDATE insert_triggers SET paused = 1")
     try:
         yield
+        customers, touchpoints = marks
+        for stale in ("stale_customers", "stale_summaries"):
+            connection.execute(
+                f"INSERT OR IGNORE INTO {stale} SELECT id FROM customers WHERE id > ? "
+                "UNION SELECT customer_id FROM touchpoints WHERE id > ?",
+                (customers, touchpoints),
+            )
+        connection.execute(
+            "INSERT INTO touchpoint_days SELECT date, kind, count(*), "
+            f"sum({_CENTS.format('amount')}) FROM touchpoints WHERE id > ? GROUP BY date, kind "
+            "ON CONFLICT DO UPDATE SET touchpoints = touchpoints + excluded.touchpoints, "
+            "cents = cents + excluded.cents",
+            (touchpoints,),
+        )
     finally:  # a savepoint rolled back and retried must find the triggers on
         connection.execute("UPDATE insert_triggers SET paused = 0")
-    customers, touchpoints = marks
-    connection.execute(
-        "INSERT OR IGNORE INTO stale_customers SELECT id FROM customers WHERE id > ? "
-        "UNION SELECT customer_id FROM touchpoints WHERE id > ?",
-        (customers, touchpoints),
-    )
-    connection.execute(
-        "INSERT INTO touchpoint_days SELECT date, kind, count(*), "
-        f"sum({_CENTS.format('amount')}) FROM touchpoints WHERE id > ? GROUP BY date, kind "
-        "ON CONFLICT DO UPDATE SET touchpoints = touchpoints + excluded.touchpoints, "
-        "cents = cents + excluded.cents",
-        (touchpoints,),
-    )
 
 
 def create_summaries(db) -> None:
-    """Migration 6: the summaries' tables and triggers, filled for the book as it is."""
+    """Migration 6: the summaries' tables and triggers; migration 7 fills them."""
     for statement in (
         "CREATE TABLE touchpoint_days (day TEXT NOT NULL, kind TEXT NOT NULL, "
         "touchpoints INTEGER NOT NULL, cents INTEGER NOT NULL, PRIMARY KEY (day, kind)) "
@@ -258,4 +261,3 @@ def create_summaries(db) -> None:
         "INSERT INTO stale_customers SELECT id FROM customers",
     ):
         db.execute(statement)
-    refresh(db.conn)
