@@ -36,8 +36,20 @@ KINDS = ["call", "email", "meeting", "visit", "message", "note", "sale"]
 TAGS = ["vip", "wholesale", "retail", "north", "south", "golf"]
 
 
-def build_database(path: Path, customers: int, touchpoints: int, follow_ups: int) -> Path:
-    """A seeded, realistic book: uneven histories, a few tags, sales, referrals, promises."""
+# The shapes of book stats and pitch are timed on: which kinds the touchpoints are drawn
+# from, and whether each customer's history opens with a sale.
+SHAPES = {
+    "mixed": (KINDS, False),
+    "everyone bought": (KINDS, True),
+    "nobody bought": ([kind for kind in KINDS if kind != "sale"], False),
+}
+
+
+def build_database(
+    path: Path, customers: int, touchpoints: int, follow_ups: int, shape: str = "mixed"
+) -> Path:
+    """A seeded, realistic book: uneven histories, a few tags, sales, referrals, promises.
+    Written by SQL, as another tool would; opening it derives the rest (store/derived.py)."""
     if path.exists():
         return _up_to_date(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -70,12 +82,13 @@ def build_database(path: Path, customers: int, touchpoints: int, follow_ups: int
         "cadence_days, created_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         customer_rows,
     )
+    kinds, everyone_bought = SHAPES[shape]
     touchpoint_rows = []
-    for _ in range(touchpoints):
-        kind = rng.choice(KINDS)
+    for number in range(touchpoints):
+        kind = "sale" if everyone_bought and number < customers else rng.choice(kinds)
         touchpoint_rows.append(
             (
-                rng.randint(1, customers),
+                number + 1 if everyone_bought and number < customers else rng.randint(1, customers),
                 (TODAY - dt.timedelta(days=int(rng.expovariate(1 / 200)))).isoformat(),
                 kind,
                 "synthetic touchpoint",
@@ -87,15 +100,6 @@ def build_database(path: Path, customers: int, touchpoints: int, follow_ups: int
         "INSERT INTO touchpoints (customer_id, date, kind, note, amount, created_at) "
         "VALUES (?, ?, ?, ?, ?, ?)",
         touchpoint_rows,
-    )
-    connection.execute(
-        "UPDATE customers SET "
-        "last_contact_on = (SELECT max(date) FROM touchpoints t WHERE t.customer_id = customers.id "
-        "AND t.kind != 'note'), "
-        "last_contact_kind = (SELECT kind FROM touchpoints t WHERE t.customer_id = customers.id "
-        "AND t.kind != 'note' ORDER BY date DESC LIMIT 1), "
-        "sales_total = coalesce((SELECT sum(amount) FROM touchpoints t "
-        "WHERE t.customer_id = customers.id AND t.kind = 'sale'), 0)"
     )
     connection.executemany(
         "INSERT INTO followups (customer_id, due_on, note, created_on) VALUES (?, ?, ?, ?)",
@@ -244,10 +248,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--quick", action="store_true", help="skip the 100,000-customer book")
+    parser.add_argument(
+        "--shapes", action="store_true", help="only stats and pitch on books of each shape"
+    )
     options = parser.parse_args()
     env = {**os.environ, "FOLLOWUP_TODAY": TODAY.isoformat()}
     env.pop("FOLLOWUP_DB", None)
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # a user's followup runs from compiled .pyc
+    if options.shapes:
+        bench_shapes(env, options.runs, options.quick)
+        return
     books = [("10k/200k", 10_000, build_database(OUT / "bench-10k.db", 10_000, 200_000, 500))]
     if not options.quick:
         books.append(
@@ -285,11 +295,32 @@ def main() -> None:
     subprocess.run([FOLLOWUP, "add", "Ana Alpha"], env=write_env, check=True, capture_output=True)
     median = time_command([FOLLOWUP, "log", "ana", "--next", "2w"], options.runs, write_env)
     print(f"| followup log ana --next 2w (a write; a small book) | {median:.0f} | | |")
+    bench_shapes(env, options.runs, options.quick)
     print()
     print("| import | median ms | note |")
     print("|---|---:|---|")
     bench_import(env, options.runs, with_million=not options.quick)
     bench_mail(books[0][2], OUT, FOLLOWUP, env, timed_once)
+
+
+def bench_shapes(env: dict, runs: int, quick: bool) -> None:
+    """stats and pitch read summaries, so they should cost the same at 10k and 100k
+    customers whatever the book holds, not only on the mixed book above."""
+    sizes = [("10k/200k", 10_000, 200_000)] + ([] if quick else [("100k/2M", 100_000, 2_000_000)])
+    print()
+    print(f"| shape, command | {' | '.join(f'{label} ms' for label, _, _ in sizes)} | ratio |")
+    print(f"|---|{'---:|' * len(sizes)}---:|")
+    for shape in SHAPES:
+        slug = shape.replace(" ", "-")
+        paths = [
+            build_database(OUT / f"bench-{size // 1000}k-{slug}.db", size, touchpoints, 500, shape)
+            for _, size, touchpoints in sizes
+        ]
+        for command in (["stats"], ["pitch"]):
+            medians = [
+                time_command([FOLLOWUP, "--db", str(path), *command], runs, env) for path in paths
+            ]
+            _row(f"{shape}: followup {command[0]}", medians)
 
 
 def _row(label: str, medians: list[float]) -> None:

@@ -14,6 +14,7 @@ followup step:
 import csv
 import datetime as dt
 import json
+import math
 import shutil
 import sqlite3
 import tempfile
@@ -34,8 +35,11 @@ DERIVED = {
     "followups": {"fulfilled_by", "fulfilled_on"},
 }
 SUMMARIES = ("touchpoint_days", "customer_marks", "day_marks", "customer_summaries")
-# Amounts exact in binary, so that sums compare exactly whatever order they are added in.
-amounts = st.integers(1, 40_000).map(lambda quarters: quarters / 4)
+# Amounts with all 17 digits (undo must bring each back bit for bit), and round ones.
+amounts = st.one_of(
+    st.integers(1, 40_000).map(lambda quarters: quarters / 4),
+    st.integers(1, 10**9).map(lambda n: n / 7919),
+)
 days_back = st.integers(0, 40)
 names = st.sampled_from(["Ana Lima", "Bo Chen", "Cy Park", "Dee Ruiz", "Eli Sand", "Fay Oh"])
 
@@ -173,6 +177,7 @@ class Book(RuleBasedStateMachine):
                         ["--status", "lost"],
                         ["--status", "customer"],
                         ["--cadence", "7"],
+                        ["--cadence", "2"],
                         ["--add-tag", "vip"],
                     ]
                 )
@@ -282,6 +287,40 @@ class Book(RuleBasedStateMachine):
         else:
             assert facts(self.path) != before
 
+    @rule(data=st.data(), later=st.integers(0, 3))
+    def keep_a_promise_then_lose_the_contact(self, data, later):
+        """A user's week: promise, call when it falls due, then fix the call."""
+        ids = self.ids("customers")
+        if ids:
+            customer = data.draw(st.sampled_from(ids))
+            self.run("schedule", customer, self.day(0))
+            self.today += dt.timedelta(days=later)
+            result = self.run("log", customer, "call")
+            touchpoint = max(self.ids("touchpoints"), default=None)
+            if result.exit_code == 0 and touchpoint:
+                fix = data.draw(
+                    st.sampled_from(
+                        [
+                            ["delete-touchpoint", touchpoint, "--yes"],
+                            ["edit-touchpoint", touchpoint, "--kind", "note"],
+                            ["edit-touchpoint", touchpoint, "--date", self.day(later + 1)],
+                            ["edit-touchpoint", touchpoint, "--customer", ids[0]],
+                        ]
+                    )
+                )
+                self.run(*fix)
+
+    @rule(data=st.data())
+    def sell_delete_and_undo(self, data):
+        """A sale with all its digits, deleted by mistake, and brought back."""
+        ids = self.ids("customers")
+        if ids:
+            customer = data.draw(st.sampled_from(ids))
+            amount = data.draw(st.integers(1, 10**9).map(lambda n: n / 7919))
+            self.run("log", customer, "sale", "--amount", repr(amount))
+            self.run("delete", customer, "--yes")
+            self.undo()
+
     @rule(ahead=st.integers(1, 10))
     def time_passes(self, ahead):
         self.today += dt.timedelta(days=ahead)
@@ -353,15 +392,24 @@ class Book(RuleBasedStateMachine):
                     "SELECT id, last_contact_on, last_contact_kind, sales_total FROM customers"
                 )
             }
-            assert stored == expected_customers
+            assert stored.keys() == expected_customers.keys()
+            for customer_id, (last, kind, sales) in stored.items():
+                *expected, expected_sales = expected_customers[customer_id]
+                assert [last, kind] == expected, customer_id
+                assert math.isclose(sales, expected_sales, rel_tol=1e-12), customer_id
             promises = dict(
                 connection.execute("SELECT id, fulfilled_by FROM followups WHERE done_on IS NULL")
             )
             assert promises == expected_promises
+            open_promises = {
+                promise for promise, closed_by in expected_promises.items() if closed_by is None
+            }
             summaries = {t: sorted(connection.execute(f"SELECT * FROM {t}")) for t in SUMMARIES}
         finally:
             connection.close()
         assert summaries == rebuilt_summaries(self.path)
+        agenda = self.run_ok("agenda", "--days", "3650", "--format", "json")
+        assert {row["id"] for row in json.loads(agenda)} == open_promises
 
     @invariant()
     def due_stats_and_pitch_agree_on_the_boundary(self):
@@ -411,9 +459,10 @@ def read_facts(connection) -> tuple[dict, dict]:
             last[2] if last else None,
             sales.get(customer_id, 0.0),
         )
-    promises = {}
+    promises = {}  # each promise not closed by hand: the contact that kept it, or None
     for promise_id, customer_id, due_on in connection.execute(
-        "SELECT id, customer_id, due_on FROM followups WHERE done_on IS NULL"
+        "SELECT id, customer_id, due_on FROM followups WHERE done_on IS NULL "
+        "OR done_note = 'contact imported' OR done_note GLOB '* logged for *'"
     ):
         after = [c for c in contacts.get(customer_id, []) if c[0] >= due_on]
         promises[promise_id] = min(after)[1] if after else None
