@@ -191,11 +191,16 @@ def inserts_in_bulk(connection) -> Iterator[None]:
     try:
         yield
         customers, touchpoints = marks
+        # A new customer's derived columns are their defaults until a touchpoint comes;
+        # the summaries count them from the day they were added.
+        connection.execute(
+            "INSERT OR IGNORE INTO stale_summaries SELECT id FROM customers WHERE id > ?",
+            (customers,),
+        )
         for stale in ("stale_customers", "stale_summaries"):
             connection.execute(
-                f"INSERT OR IGNORE INTO {stale} SELECT id FROM customers WHERE id > ? "
-                "UNION SELECT customer_id FROM touchpoints WHERE id > ?",
-                (customers, touchpoints),
+                f"INSERT OR IGNORE INTO {stale} SELECT customer_id FROM touchpoints WHERE id > ?",
+                (touchpoints,),
             )
         connection.execute(
             "INSERT INTO touchpoint_days SELECT date, kind, count(*), "
