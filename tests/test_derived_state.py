@@ -80,7 +80,8 @@ def starting_book() -> Path:
             assert runner.invoke(app, args, env=env).exit_code == 0
         connection = sqlite3.connect(path, isolation_level=None)
         for (table,) in connection.execute(
-            "SELECT name FROM sqlite_master WHERE name = 'changes' OR name GLOB 'journal_*'"
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND (name = 'changes' "
+            "OR name GLOB 'journal_*')"
         ).fetchall():
             connection.execute(f"DELETE FROM {table}")
         connection.close()

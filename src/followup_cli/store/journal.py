@@ -60,9 +60,17 @@ def create_journal_tables(connection: sqlite3.Connection) -> None:
     connection.execute("DROP TABLE IF EXISTS change_rows")
     connection.execute("DROP TABLE IF EXISTS changes")
     connection.execute(
-        "CREATE TABLE changes (id INTEGER PRIMARY KEY, made_at TEXT NOT NULL, "
+        "CREATE TABLE changes (id INTEGER PRIMARY KEY AUTOINCREMENT, made_at TEXT NOT NULL, "
         "summary TEXT NOT NULL)"
     )
+    # Rows other tools updated or deleted, with the newest change then on file: a row a
+    # change inserted is as it left it unless another tool touched it since.
+    connection.execute(
+        "CREATE TABLE journal_touched (tbl TEXT NOT NULL, row_id INTEGER NOT NULL, "
+        "after_change INTEGER NOT NULL, PRIMARY KEY (tbl, row_id)) WITHOUT ROWID"
+    )
+    connection.execute("CREATE TABLE followup_writing (active INTEGER NOT NULL)")
+    connection.execute("INSERT INTO followup_writing VALUES (0)")
     for table in TABLES:
         columns = ", ".join(f'"{column}"' for column in journaled_columns(connection, table))
         connection.execute(
@@ -70,6 +78,15 @@ def create_journal_tables(connection: sqlite3.Connection) -> None:
             f"after INTEGER NOT NULL, present INTEGER NOT NULL, {columns}, "
             "PRIMARY KEY (change_id, row_id, after)) WITHOUT ROWID"
         )
+        watched = ", ".join(f'"{column}"' for column in journaled_columns(connection, table))
+        for event in (f"UPDATE OF {watched}", "DELETE"):
+            connection.execute(
+                f"CREATE TRIGGER touched_{table}_{event.split()[0].lower()} AFTER {event} "
+                f"ON {table} WHEN (SELECT active FROM followup_writing) = 0 BEGIN "
+                f"DELETE FROM journal_touched WHERE tbl = '{table}' AND row_id = OLD.rowid; "
+                f"INSERT INTO journal_touched VALUES ('{table}', OLD.rowid, "
+                "(SELECT coalesce(max(id), 0) FROM changes)); END"
+            )
 
 
 def journaled_columns(connection: sqlite3.Connection, table: str) -> list[str]:
@@ -105,6 +122,7 @@ class JournalQueries:
 
     def _watch(self, change_id: int) -> None:
         self._ensure_triggers()
+        self._writing(True)
         self.connection.execute("UPDATE temp.undo_current SET change_id = ?", (change_id,))
         self.connection.execute("DELETE FROM temp.undo_marks")
         for table in TABLES:
@@ -112,6 +130,11 @@ class JournalQueries:
                 f"INSERT INTO temp.undo_marks SELECT '{table}', coalesce(max(rowid), 0) "
                 f"FROM main.{table}"
             )
+
+    def _writing(self, active: bool) -> None:
+        """While followup writes, inside its transaction, the journal_touched triggers
+        step aside: its own writes are journaled. Every other writer sees the flag off."""
+        self.connection.execute("UPDATE followup_writing SET active = ?", (int(active),))
 
     def current_change(self) -> int | None:
         return self.connection.execute("SELECT change_id FROM temp.undo_current").fetchone()[0]
@@ -130,6 +153,7 @@ class JournalQueries:
         and its transaction kept (it took back what an earlier one of the change did)."""
         change_id = self.current_change()
         self.connection.execute("UPDATE temp.undo_current SET change_id = NULL")
+        self._writing(False)
         kept = False
         for table in TABLES:
             kept |= self._record_after_images(table, change_id)
@@ -144,6 +168,9 @@ class JournalQueries:
                 "SELECT id FROM changes WHERE id < ?", oldest_kept
             ).fetchall():
                 self._forget(old)
+            self.connection.execute(
+                "DELETE FROM journal_touched WHERE after_change < ?", oldest_kept
+            )
         return True
 
     def _record_after_images(self, table: str, change_id: int) -> bool:
@@ -152,8 +179,8 @@ class JournalQueries:
         current = ", ".join(f'main.{table}."{column}"' for column in columns)
         journal = f"journal_{table}"
         mark = f"(SELECT mark FROM temp.undo_marks WHERE tbl = '{table}')"
-        # Rows above the mark are this transaction's own: they did not exist before, and
-        # their after images come straight from the table (no join, for a big import).
+        # Rows above the mark are this transaction's own: they did not exist before. They
+        # need no after image: journal_touched says whether another tool changed them.
         self.connection.execute(
             f"INSERT OR IGNORE INTO {journal} (change_id, row_id, after, present) "
             f"SELECT ?, rowid, 0, 0 FROM main.{table} WHERE rowid > {mark}",
@@ -161,11 +188,6 @@ class JournalQueries:
         )
         self.connection.execute(
             f"DELETE FROM {journal} WHERE change_id = ? AND after = 1", (change_id,)
-        )
-        self.connection.execute(
-            f"INSERT INTO {journal} (change_id, row_id, after, present, {listed}) "
-            f"SELECT ?, rowid, 1, 1, {listed} FROM main.{table} WHERE rowid > {mark}",
-            (change_id,),
         )
         self.connection.execute(
             f"INSERT INTO {journal} (change_id, row_id, after, present, {listed}) "
@@ -213,6 +235,7 @@ class JournalQueries:
             return None
         change = Change(*row)
         self._refuse_if_changed_since(change)
+        self._writing(True)
         # Rows come back in passes; references hold again only once all are back.
         self.connection.execute("PRAGMA defer_foreign_keys = ON")
         for table in reversed(TABLES):
@@ -225,6 +248,7 @@ class JournalQueries:
             self._put_back(table, change.id)
         self._refuse_if_orphaned(change)
         self._forget(change.id)
+        self._writing(False)
         return change
 
     def _put_back(self, table: str, change_id: int) -> None:
@@ -248,6 +272,21 @@ class JournalQueries:
 
     def _refuse_if_changed_since(self, change: Change) -> None:
         for table in TABLES:
+            found = self.connection.execute(
+                f"SELECT b.row_id, now.rowid IS NOT NULL FROM journal_{table} b "
+                f"LEFT JOIN main.{table} AS now ON now.rowid = b.row_id "
+                "WHERE b.change_id = ? AND b.after = 0 AND b.present = 0 AND NOT EXISTS ("
+                f"SELECT 1 FROM journal_{table} a WHERE a.change_id = b.change_id "
+                "AND a.row_id = b.row_id AND a.after = 1) AND (now.rowid IS NULL OR EXISTS ("
+                f"SELECT 1 FROM journal_touched k WHERE k.tbl = '{table}' "
+                "AND k.row_id = b.row_id AND k.after_change >= b.change_id)) LIMIT 1",
+                (change.id,),
+            ).fetchone()
+            if found:
+                row_id, is_present = found
+                what = "has been changed since" if is_present else "has been deleted since"
+                self._refuse(change, table, row_id, what)
+
             columns = journaled_columns(self.connection, table)
             differs = " OR ".join(f'now."{column}" IS NOT a."{column}"' for column in columns)
             found = self.connection.execute(
