@@ -1,6 +1,7 @@
-"""Queries behind `followup import`: bulk inserts, index builds after the rows, and the
-follow-through once touchpoints arrive. Where SQLite's unique email index refuses a row, the
-IntegrityError becomes EmailRepeated here, so no layer above handles an sqlite3 exception."""
+"""Queries behind `followup import`: bulk inserts and index builds after the rows (what the
+rows derive is recomputed by store/derived.py). Where SQLite's unique email index refuses a
+row, the IntegrityError becomes EmailRepeated here, so no layer above handles an sqlite3
+exception."""
 
 import datetime as dt
 import json

@@ -9,7 +9,10 @@ and NULL come back bit for bit.
   writes are journaled.
 - Inserts cost nothing per row: a transaction holds the write lock, so the rows above each
   table's largest rowid at its start are its own. At its end they are recorded as "did not
-  exist before", and the after images of every row it wrote are copied in one statement.
+  exist before"; the rows it updated or deleted get their after images in one statement.
+- A row a change inserted needs no after image: permanent triggers record, in
+  journal_touched, each row another writer updates or deletes (followup's own writes step
+  aside, being journaled), so the row is as the change left it unless touched since.
 - A transaction whose writes leave every row as it found it records no change.
 - A change can span transactions (`work` saves each answer of a customer at once); each adds
   its rows. Changes are undone newest first, in the order they began: a call logged in
@@ -335,9 +338,10 @@ class JournalQueries:
     def _refuse(self, change: Change, table: str, row_id: int, what: str) -> None:
         name = self._customer_named_by(table, row_id, change.id)
         whose = f"{name}'s " if name and table != "customers" else ""
-        thing = f"{_WHAT[table]} {row_id}" if table != "customers" else _WHAT[table]
-        if table == "customers" and name:
-            thing = f"{name}'s customer record"
+        if table != "customers":
+            thing = f"{_WHAT[table]} {row_id}"
+        else:
+            thing = f"{name}'s customer record" if name else _WHAT[table]
         raise InvalidInputError(
             f"cannot undo {change.summary!r}: {whose}{thing} {what} (by another command or "
             "tool); nothing was undone"
