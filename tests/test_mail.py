@@ -138,3 +138,17 @@ def test_bad_input_is_one_line(cli, book, tmp_path):
     cli.fails("import", "mail", GMAIL, "--map", "a=b")
     cli.fails("import", "customers", GMAIL, "--me", "me@example.com")
     cli.fails("import", "mail", GMAIL, "--since", "next week")
+
+
+def test_a_mailbox_as_mail_clients_read_it(cli, book):
+    """tests/data/mail/quirks.mbox: an empty body swallows no message, groups and `;` lists
+    reach everyone in them, and headers that are not UTF-8 or carry one bad word still read."""
+    report = imported(cli, str(DATA / "quirks.mbox"))
+    assert report["created"] == 5
+    assert emails(cli) == [
+        ("Ana Álvarez", "2026-11-03", "Angebot für Sie"),
+        ("Ana Álvarez", "2026-11-04", "Grüße aus Berlin"),
+        ("Bo Berg", "2026-11-02", "Quick question"),
+        ("Carla Chen", "2026-11-02", "Quick question"),
+        ("Dan Doe", "2026-11-03", "Angebot für Sie"),
+    ]

@@ -192,3 +192,12 @@ def others_note(field: str, others: list[str]) -> str:
     """The line of a customer's notes that keeps a field's other values (an import's second
     email, a merged record's other phone): one wording, wherever they come from."""
     return f"Other {_PLURALS[field]}: " + ", ".join(others)
+
+
+def text_of_bytes(raw: bytes) -> str:
+    """Bytes that name no encoding, as the readers of vCards and mail take them: UTF-8, else
+    Windows-1252 (what Outlook and older Windows mail write), never an error."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace")

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from followup_cli.errors import InvalidInputError
 from followup_cli.imports.gathered import Gathered
-from followup_cli.values import email_key
+from followup_cli.values import email_key, text_of_bytes
 
 MAX_HEADER_BYTES = 1024 * 1024
 RELEASE_BYTES = 16 * 1024 * 1024
@@ -91,7 +91,9 @@ class Mailbox:
             data.seek(start)
             data.readline()  # the From line
             header = _header_lines(iter(data.readline, b""))
-            following = _next_separator(data, data.tell())
+            # From the blank line that ended the header: a message with no body is
+            # followed by the next `From ` line at once.
+            following = _next_separator(data, data.tell() - 1)
             self.done = start
             yield _message(header, line + 1, f"line {line + 1}", None)
             if start - released > RELEASE_BYTES:
@@ -181,8 +183,9 @@ def _message(lines: list[bytes], line: int, where: str, flags: str | None) -> Ga
 def _addresses(value: str) -> list[str]:
     """The addresses of one header. Most are `Name <a@b>` or `a@b`, comma-separated, and
     are split here; quotes, comments or escapes (where a display name may look like an
-    address, or hold a comma) go through the email package's full grammar."""
-    if '"' in value or "(" in value or "\\" in value:
+    address, or hold a comma), groups (`Team: a@b, c@d;`) and lists split by `;` go through
+    the email package's full grammar."""
+    if any(mark in value for mark in '"(\\:;'):
         return [address for _, address in email.utils.getaddresses([value])]
     return [
         part.partition("<")[2].partition(">")[0].strip() if "<" in part else part.strip()
@@ -204,10 +207,15 @@ class _Headers(dict):
 def _headers(lines: list[bytes]) -> _Headers:
     """The headers this import reads, unfolded. The email package's parser builds every
     header of every message as an object; this reads the dozen used, three times faster
-    over a mailbox (a header's bytes as UTF-8, as RFC 6532 allows; encoded words are
-    decoded where a value is shown)."""
+    over a mailbox (a header's bytes as UTF-8, as RFC 6532 allows, else Windows-1252 line by
+    line; encoded words are decoded where a value is shown)."""
     headers, current = _Headers(), None
-    for text in b"".join(lines).decode("utf-8", "replace").splitlines():
+    raw = b"".join(lines)
+    try:
+        texts = raw.decode("utf-8").splitlines()
+    except UnicodeDecodeError:  # rare: only then line by line
+        texts = list(map(text_of_bytes, raw.splitlines()))
+    for text in texts:
         if text[:1] in (" ", "\t"):
             if current is not None:
                 current[-1] += " " + text.strip()
@@ -229,12 +237,23 @@ def _digest(headers: _Headers) -> str:
 
 
 def _text(value: str) -> str:
-    """A header decoded (RFC 2047 encoded words, any charset) and unfolded."""
+    """A header decoded (RFC 2047 encoded words, any charset) and unfolded; a word whose
+    charset is unknown or whose bytes do not fit it is read as bytes that name none, and
+    the words around it are decoded all the same."""
     try:
-        text = str(email.header.make_header(email.header.decode_header(value)))
-    except (LookupError, UnicodeError, ValueError, email.errors.HeaderParseError):
-        text = value
-    return " ".join(text.split())
+        parts = email.header.decode_header(value)
+    except (ValueError, email.errors.HeaderParseError):
+        parts = [(value, None)]
+    words = []
+    for part, charset in parts:
+        if isinstance(part, str):
+            words.append(part)
+            continue
+        try:
+            words.append(part.decode(charset or "raw-unicode-escape"))
+        except (LookupError, UnicodeDecodeError):
+            words.append(text_of_bytes(part))
+    return " ".join("".join(words).split())
 
 
 def _date(headers: _Headers) -> dt.date | None:

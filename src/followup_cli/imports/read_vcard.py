@@ -18,7 +18,7 @@ from pathlib import Path
 
 from followup_cli.errors import InvalidInputError
 from followup_cli.imports.records import RowRejected
-from followup_cli.values import MAX_FIELD_LENGTH, is_system_group
+from followup_cli.values import MAX_FIELD_LENGTH, is_system_group, text_of_bytes
 
 SUFFIXES = (".vcf", ".vcard")
 FIELDS = ("name", "email", "phone", "company", "tags", "notes")
@@ -208,10 +208,7 @@ def _text(prop: _Property, encoding: str | None) -> str:
                 return raw.decode(name)
             except (LookupError, UnicodeDecodeError):
                 pass
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace")
+    return text_of_bytes(raw)
 
 
 def _split(text: str, separator: str | None) -> list[str]:
