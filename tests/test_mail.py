@@ -95,6 +95,12 @@ def test_my_own_addresses_are_never_a_customer(cli, book):
     assert from_env["created"] == 5
     without = imported(cli, GMAIL, "--dry-run")
     assert without["created"] > 5
+    as_shown = imported(cli, GMAIL, "--me", "Me Myself <ME@example.com>", "--dry-run")
+    assert as_shown["created"] == 5
+    for me in (["--me", "not-an-address"], ["--me", "Me <nobody>"]):
+        assert "is not an email address" in cli.fails("import", "mail", GMAIL, *me).stderr
+    refused = cli.fails("import", "mail", GMAIL, env={"FOLLOWUP_ME": "me@example.com, oops"})
+    assert "FOLLOWUP_ME 'oops'" in refused.stderr
 
 
 def test_since_and_dry_run(cli, book):

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from followup_cli.dates.rules import within_range
 from followup_cli.errors import InvalidInputError, UsageError
-from followup_cli.values import email_key
+from followup_cli.values import email_key, is_email
 
 DATABASE_ENV = "FOLLOWUP_DB"
 TODAY_ENV = "FOLLOWUP_TODAY"
@@ -56,9 +56,23 @@ def today() -> dt.date:
 
 
 def my_addresses(given: list[str] | None) -> frozenset[str]:
-    """--me, else FOLLOWUP_ME: the user's own addresses, never taken for a customer's."""
-    values = given or os.environ.get(ME_ENV, "").split(",")
-    return frozenset(email_key(value.strip()) for value in values if value.strip())
+    """--me, else FOLLOWUP_ME: the user's own addresses, never taken for a customer's. Each
+    is an address or `Name <address>`, as a mail client shows it; anything else is refused,
+    for an address silently ignored would make the user's own mail their touchpoints."""
+    source = "--me" if given else ME_ENV
+    addresses = set()
+    for value in given or os.environ.get(ME_ENV, "").split(","):
+        text = value.strip()
+        if not text:
+            continue
+        address = text.partition("<")[2].partition(">")[0].strip() if "<" in text else text
+        if not is_email(address):
+            raise InvalidInputError(
+                f"{source} {text!r} is not an email address; give name@example.com or "
+                '"Name <name@example.com>"'
+            )
+        addresses.add(email_key(address))
+    return frozenset(addresses)
 
 
 def date_order() -> str | None:
