@@ -1,8 +1,8 @@
 """Summaries the store keeps so that `stats` and `pitch` read a few thousand rows however
-large the book, kept in the same transaction as each write.
+large the book: a cache of derived state, refreshed by those two commands before they read.
 
 - touchpoint_days: touchpoints, and their amount in cents, per day and kind; kept row by row
-  by triggers.
+  by triggers, and by an import in one statement for the rows it inserted.
 - Day marks: for every customer, steps on days (proleptic ordinals, as date.toordinal()
   gives them) whose running sum gives, at any day, a count over the book. Each series is
   defined in `_MARKS` below. customer_marks keeps each customer's steps, so that they can be
@@ -10,9 +10,10 @@ large the book, kept in the same transaction as each write.
 - customer_summaries: the parts of `pitch`'s warmth that do not depend on today (sales,
   referrals made), indexed so that `pitch` reads the warmest first and stops early.
 
-A write only marks its customers stale (triggers, so that a write by another tool is caught
-too); `refresh` recomputes the stale customers in one set of statements before the write
-commits, so that an import of a million rows pays once, not once a row.
+A write only marks its customers (triggers, so that a write by another tool is caught too:
+each mark in stale_customers is carried into stale_summaries); `refresh` recomputes the
+marked customers in one set of statements when `stats` or `pitch` next reads, so that an
+import of a million rows pays once, not once a row, and `log` not at all.
 """
 
 from collections.abc import Iterator
