@@ -96,5 +96,47 @@ def test_a_file_that_is_no_calendar_is_one_line(cli, book, tmp_path):
     (tmp_path / "no-start.ics").write_text(
         "BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:x\nSUMMARY:no start\nEND:VEVENT\nEND:VCALENDAR\n"
     )
-    result = cli.fails("import", "calendar", tmp_path / "no-start.ics")
-    assert "an event has no DTSTART" in result.stderr
+    result = cli.fails("import", "calendar", tmp_path / "no-start.ics", lists_problems=True)
+    assert "line 2: event 'no start': it has no start (DTSTART)" in result.stderr
+
+
+QUIRKS = DATA / "quirks.ics"
+
+
+def test_an_event_that_cannot_be_read_is_rejected_alone_with_its_line(cli, book):
+    result = cli.fails("import", "calendar", QUIRKS, lists_problems=True, env=TODAY)
+    assert result.stderr.splitlines() == [
+        "line 45: event 'Lunch with Bo': its start cannot be read: DTSTART:2026-11-05 10:00",
+        "line 94: event 'Never closed': it is not closed: END:VEVENT is missing",
+        "line 52: warning: event 'Standup with Carla': an EXDATE that cannot be read is left out",
+        "followup: import refused: 2 events that cannot be read, nothing was imported; fix "
+        "them, or import the rest with --skip-invalid",
+    ]
+    assert meetings(cli) == []
+    refused = cli("import", "calendar", QUIRKS, "--format", "json", env=TODAY)
+    assert refused.exit_code == 1
+    assert [problem["line"] for problem in json.loads(refused.stdout)["problems"]] == [45, 94]
+
+
+def test_the_rest_of_a_calendar_with_broken_parts_imports_with_skip_invalid(cli, book):
+    report = imported(cli, QUIRKS, "--skip-invalid")
+    assert (report["created"], report["rejected"]) == (7, 2)
+    assert meetings(cli) == [
+        # Europe/Berlin as the system knows it: iCloud's +5328 (local mean time in 1893) in
+        # its definition is never read, nor the Prague zone with +5744 that nobody uses;
+        # the alarm's TRIGGER:PT-2H spoils nothing.
+        ("Ana Alvarez", "2026-11-03", "Train to Ana's office"),
+        # After the event that was never closed: it ends where this one begins.
+        ("Ana Alvarez", "2026-11-20", "Site visit at Ana's"),
+        # A second VCALENDAR in the same file; Confluence's parameters written into the
+        # value, before mailto:; a zone whose definition cannot be read (+2500): as written.
+        ("Bo Berg", "2026-11-12", "Review with Bo"),
+        # RRULE with stray spaces and a fold; the EXDATE that cannot be read is left out;
+        # the organiser's Confluence parameters folded mid-name.
+        ("Carla Chen", "2026-11-05", "Standup with Carla"),
+        ("Carla Chen", "2026-11-12", "Standup with Carla"),
+        ("Carla Chen", "2026-11-19", "Standup with Carla"),
+        # The first of two DTSTARTs; an end before the start and an empty LOCATION ignored.
+        ("Dan Doe", "2026-11-10", "Call with Dan"),
+    ]
+    assert imported(cli, QUIRKS, "--skip-invalid")["unchanged"] == 7

@@ -15,3 +15,4 @@ class Gathered:
     note: str | None
     addresses: frozenset[str]  # lower-cased, of the people it was between
     passed_over: str | None = None  # why it gives no touchpoint (a draft, a mailing list...)
+    problem: str | None = None  # why it cannot be read: a rejected item, as a row is in CSV

@@ -84,10 +84,12 @@ class ImportRefused(FollowupError):
     """Rejected rows stopped an all-or-nothing import; the report lists them."""
 
     def __init__(self, report: ImportReport):
+        what = "event" if report.kind == "calendar" else "invalid row"
         super().__init__(
-            f"import refused: {report.rejected} invalid row"
-            f"{'s' if report.rejected != 1 else ''}, nothing was imported; fix them, "
-            "or import the rest with --skip-invalid"
+            f"import refused: {report.rejected} {what}"
+            f"{'s' if report.rejected != 1 else ''}"
+            f"{' that cannot be read' if report.kind == 'calendar' else ''}, nothing was "
+            "imported; fix them, or import the rest with --skip-invalid"
         )
         self.report = report
 
@@ -237,6 +239,7 @@ def import_gathered(
                 writer.take(item)
                 if progress and count % PROGRESS_EVERY_ITEMS == 0:
                     progress(reader.position(), reader.size)
+        report.warnings.extend(reader.warnings)
         return report
 
     return _one_change(store, f"import {kind} from {source}", options, run)

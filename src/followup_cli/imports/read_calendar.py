@@ -1,22 +1,39 @@
-"""Meetings from an iCalendar export (Google, Outlook, Apple): one item per occurrence of
-each event up to today, with the people who came.
+"""Meetings from an iCalendar export (Google, Outlook, Apple, Exchange, iCloud): one item per
+occurrence of each event up to today, with the people who came.
 
-icalendar reads the file (VTIMEZONE blocks, Windows zone names such as "W. Europe Standard
-Time" included) and recurring-ical-events expands RRULE, RDATE, EXDATE and occurrences moved
-by RECURRENCE-ID; both are imported only by this command.
+An event is the unit, as a row is for CSV: the file is cut into its events here, line by
+line, so that one event that cannot be read is rejected with its line and never takes the
+calendar with it, and several VCALENDAR objects in one file are all read. icalendar then
+reads each event and time zone (Windows zone names such as "W. Europe Standard Time"
+included), and recurring-ical-events expands RRULE, RDATE, EXDATE and occurrences moved by
+RECURRENCE-ID, one series (the events sharing a UID) at a time; both are imported only by
+this command.
+
+How leniently (the README says the same): an event cannot be read when its start cannot be
+read, or when its repeat rule cannot be read once stray spaces are taken out; an EXDATE or
+RDATE that cannot be read is left out with a warning; an empty property, a second DTSTART,
+an end that cannot be read or comes before the start, and alarms are not looked at. Time
+zones: see _learn_zones.
 """
 
 import datetime as dt
 import hashlib
+import re
+import warnings
 from collections.abc import Iterator
+from contextlib import suppress
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from followup_cli.errors import InvalidInputError
 from followup_cli.imports.gathered import Gathered
-from followup_cli.values import email_key
+from followup_cli.values import email_key, text_of_bytes
 
 _EARLIEST = dt.date(1900, 1, 1)
 _ABSENT = frozenset({"DECLINED", "DELEGATED"})
+_SINGLE = frozenset({"DTSTART", "DTEND", "DURATION", "UID", "RECURRENCE-ID", "SUMMARY"})
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_MAILTO = re.compile(r"mailto:\s*([^\s;,:<>\"]+@[^\s;,:<>\"]+)", re.IGNORECASE)
 
 
 class CalendarFile:
@@ -28,6 +45,7 @@ class CalendarFile:
             raise InvalidInputError(f"cannot read {source}: {error.strerror}") from None
         self.size, self.done, self.today = len(raw), 0, today
         self.raw = raw
+        self.warnings: list[tuple[int, str]] = []
 
     def position(self) -> int:
         return self.done
@@ -36,30 +54,294 @@ class CalendarFile:
         import icalendar
         import recurring_ical_events
 
-        try:
-            calendar = icalendar.Calendar.from_ical(self.raw)
-            # Two days past today: a meeting today in a zone ahead of ours still counts; the
-            # writer passes over what falls after today once converted to the local date.
-            occurrences = recurring_ical_events.of(calendar).between(
-                _EARLIEST, self.today + dt.timedelta(days=2)
-            )
-        except Exception as error:  # the libraries raise many kinds
-            if not self.raw.strip():
-                reason = "it is empty"
-            elif isinstance(error, KeyError):  # a property the expansion needs
-                reason = f"an event has no {error.args[0]}"
-            else:
-                reason = str(error).splitlines()[0] if str(error) else type(error).__name__
-            raise InvalidInputError(
-                f"{self.label} is not a calendar we can read: {reason}"
-            ) from None
+        parts = _cut(text_of_bytes(self.raw).removeprefix("\ufeff"))
+        if not parts.begun:
+            reason = "it is empty" if not self.raw.strip() else "it has no BEGIN:VCALENDAR"
+            raise InvalidInputError(f"{self.label} is not a calendar we can read: {reason}")
+        # Two days past today: a meeting today in a zone ahead of ours still counts; the
+        # writer passes over what falls after today once converted to the local date.
+        expand = _Expansion(icalendar, recurring_ical_events, parts, self.today + _TWO_DAYS)
+        with warnings.catch_warnings():  # icalendar's guesses about zone names: ours to make
+            warnings.simplefilter("ignore")
+            _learn_zones(icalendar, parts)
+            series: dict[object, list[_Event]] = {}
+            for block in parts.events:
+                event = _read_event(icalendar, block)
+                if isinstance(event, Gathered):
+                    yield event
+                    continue
+                self.warnings.extend((block.line, note) for note in event.notes)
+                key = (block.calendar, event.uid) if event.uid else id(event)
+                series.setdefault(key, []).append(event)
+            for events in series.values():
+                yield from expand.series(events)
         self.done = self.size
-        for event in occurrences:
-            if event.name == "VEVENT":
-                yield _meeting(event)
 
 
-def _meeting(event) -> Gathered:
+_TWO_DAYS = dt.timedelta(days=2)
+
+
+@dataclass
+class _Block:
+    line: int  # where its BEGIN stands
+    calendar: int  # which VCALENDAR of the file holds it (0: none)
+    lines: list[str]
+    closed: bool = False
+
+
+@dataclass
+class _Parts:
+    events: list[_Block] = field(default_factory=list)
+    zones: list[_Block] = field(default_factory=list)
+    calendars: dict[int, list[str]] = field(default_factory=dict)  # their own properties
+    begun: bool = False  # whether any component begins: a file of tasks alone has no events
+
+
+@dataclass
+class _Event:
+    block: _Block
+    component: object
+    uid: str
+    label: str
+    notes: list[str]
+
+
+def _cut(text: str) -> _Parts:
+    """Every event and time zone, with the line each begins on, and each calendar's own
+    properties. An event that is never closed ends where the next event, zone or calendar
+    begins, so that it is the only one lost."""
+    parts, calendar, inside = _Parts(), 0, 0  # inside: how deep in other components
+    block: _Block | None = None
+    kind, depth = "", 0
+    for number, line in _unfolded(text):
+        name, value = _name(line), _value(line).strip().upper()
+        if block is not None:
+            if (name, value) == ("END", kind) and depth == 1:
+                block.lines.append(line)
+                block.closed, block = True, None
+                continue
+            if not ((name == "BEGIN" and value in _TOP) or (name, value) == ("END", "VCALENDAR")):
+                block.lines.append(line)
+                depth += (name == "BEGIN") - (name == "END")
+                continue
+            block = None  # never closed: what follows is read as if it had been
+        parts.begun = parts.begun or name == "BEGIN"
+        if name == "BEGIN" and value in ("VEVENT", "VTIMEZONE"):
+            block, kind, depth = _Block(number, calendar, [line]), value, 1
+            (parts.events if value == "VEVENT" else parts.zones).append(block)
+        elif name == "BEGIN" and value == "VCALENDAR":
+            calendar, inside = calendar + 1, 0
+            parts.calendars[calendar] = []
+        elif name in ("BEGIN", "END"):
+            inside = max(0, inside + (1 if name == "BEGIN" else -1))
+        elif calendar and not inside:
+            parts.calendars[calendar].append(line)
+    return parts
+
+
+_TOP = frozenset({"VCALENDAR", "VEVENT", "VTIMEZONE"})
+
+
+def _unfolded(text: str) -> Iterator[tuple[int, str]]:
+    """Content lines with the number of the line each begins on: a line that begins with a
+    space or a tab continues the one before (RFC 5545, 3.1)."""
+    start, pieces = 0, []
+    for number, line in enumerate(_LINE_BREAK.split(text), start=1):
+        if line[:1] in (" ", "\t") and pieces:
+            pieces.append(line[1:])
+            continue
+        if pieces:
+            yield start, "".join(pieces)
+        start, pieces = number, [line] if line.strip() else []
+    if pieces:
+        yield start, "".join(pieces)
+
+
+def _learn_zones(icalendar, parts: _Parts) -> None:
+    """The time zones events name that the system does not know, read so that their times
+    are read in them. A zone the system knows by its name (a Windows name such as "W. Europe
+    Standard Time" included) is the system's: its history is complete, where Outlook writes
+    today's rules back to 1601, and costly to look up. A definition that cannot be read
+    leaves the system's zone of that name, or floating times; one no event names is never
+    read."""
+    from icalendar.timezone import tzp
+
+    named = {
+        found.strip('"').strip()
+        for block in parts.events
+        for line in block.lines
+        for found in _TZID.findall(line.split(":", 1)[0])
+    }
+    for block in parts.zones:
+        tzid = next((_value(line).strip() for line in block.lines if _name(line) == "TZID"), "")
+        if tzid in named and tzp.timezone(tzid) is None:
+            with suppress(Exception):  # the system's zone of that name, or floating times
+                icalendar.Timezone.from_ical(_text(block.lines))
+
+
+def _read_event(icalendar, block: _Block) -> "_Event | Gathered":
+    lines, seen, depth = [], set(), 0
+    for line in block.lines:
+        name = _name(line)
+        depth += (name == "BEGIN") - (name == "END")
+        if depth > 1 or (name == "END" and depth == 1):
+            continue  # alarms are not touchpoints: a broken one spoils nothing
+        if name not in ("BEGIN", "END") and not _value(line).strip():
+            continue  # an empty property says nothing
+        if name in _SINGLE:
+            if name in seen:
+                continue
+            seen.add(name)
+        if name == "RRULE":
+            line = line.split(":", 1)[0] + ":" + "".join(_value(line).split())
+        lines.append(line)
+    label = _label(lines)
+    if not block.closed:
+        return _rejected(block, label, "it is not closed: END:VEVENT is missing")
+    try:
+        component = icalendar.Event.from_ical(_text(lines))
+    except Exception:
+        return _rejected(block, label, "it cannot be read as an event")
+    notes = []
+    for name in ("EXDATE", "RDATE"):
+        values = _as_list(component.get(name))
+        kept = [value for value in values if not _broken(value)]
+        if len(kept) < len(values):
+            notes.append(f"{label}: an {name} that cannot be read is left out")
+            del component[name]
+            for value in kept:
+                component.add(name, value, encode=False)
+    for name in _ENDS:
+        if _broken(component.get(name)):
+            del component[name]
+    start = component.get("DTSTART")
+    if start is None:
+        return _rejected(block, label, "it has no start (DTSTART)")
+    if _broken(start):
+        return _rejected(block, label, f"its start cannot be read: DTSTART:{start}")
+    if _broken(component.get("RRULE")):
+        return _rejected(block, label, _rule_unread(component))
+    return _Event(block, component, str(component.get("UID", "")).strip(), label, notes)
+
+
+class _Expansion:
+    """Occurrences of a series (the events sharing a UID in one calendar) from the earliest
+    day a book holds to `until`."""
+
+    def __init__(self, icalendar, recurring_ical_events, parts: _Parts, until: dt.date):
+        self.icalendar, self.recurring = icalendar, recurring_ical_events
+        self.parts, self.until = parts, until
+
+    def series(self, events: list[_Event]) -> Iterator[Gathered]:
+        """A series that cannot be expanded is tried event by event, so that only the
+        events at fault are rejected; an event whose end is the trouble is read for its
+        start alone."""
+        try:
+            found = self._expand(events)
+        except Exception as error:
+            good = []
+            for event in events:
+                problem = self._alone(event) if len(events) > 1 else self._without_end(event, error)
+                if problem:
+                    yield _rejected(event.block, event.label, problem)
+                else:
+                    good.append(event)
+            if len(good) == len(events):  # each alone, but not together
+                for event in good:
+                    yield _rejected(event.block, event.label, _why(error, event))
+            elif good:
+                yield from self.series(good)
+            return
+        line = events[0].block.line
+        for occurrence in found:
+            yield _meeting(occurrence, line)
+
+    def _alone(self, event: _Event) -> str | None:
+        try:
+            self._expand([event])
+        except Exception as error:
+            return self._without_end(event, error)
+        return None
+
+    def _without_end(self, event: _Event, error: Exception) -> str | None:
+        if not any(name in event.component for name in _ENDS):
+            return _why(error, event)
+        for name in _ENDS:
+            event.component.pop(name, None)
+        try:
+            self._expand([event])
+        except Exception as again:
+            return _why(again, event)
+        return None
+
+    def _expand(self, events: list[_Event]) -> list:
+        calendar = self.icalendar.Calendar()
+        for line in self.parts.calendars.get(events[0].block.calendar, []):
+            if _name(line) == "X-WR-TIMEZONE":
+                calendar.add("X-WR-TIMEZONE", _value(line).strip())
+        for event in events:
+            calendar.add_component(event.component)
+        return list(self.recurring.of(calendar).between(_EARLIEST, self.until))
+
+
+_ENDS = ("DTEND", "DURATION")
+_TZID = re.compile(r";TZID=(\"[^\"]*\"|[^;]*)", re.IGNORECASE)
+
+
+def _why(error: Exception, event: _Event) -> str:
+    if type(error).__name__ == "BadRuleStringFormat":
+        return _rule_unread(event.component)
+    return "its dates cannot be read together (start, repeat rule and exceptions)"
+
+
+def _rule_unread(component) -> str:
+    rules = _as_list(component.get("RRULE"))
+    written = ", ".join(rule.to_ical().decode("utf-8", "replace") for rule in rules)
+    return f"its repeat rule cannot be read: RRULE:{written}"
+
+
+def _rejected(block: _Block, label: str, reason: str) -> Gathered:
+    return Gathered(block.line, "", "", None, None, frozenset(), problem=f"{label}: {reason}")
+
+
+def _label(lines: list[str]) -> str:
+    """How a rejected event is named: its summary, else its UID, as written."""
+    for wanted in ("SUMMARY", "UID"):
+        for line in lines:
+            if _name(line) == wanted and _value(line).strip():
+                text = " ".join(_value(line).replace("\\,", ",").split())
+                return f"event {text[:60]!r}"
+    return "an event with no summary or UID"
+
+
+def _name(line: str) -> str:
+    return line.split(":", 1)[0].split(";", 1)[0].strip().upper()
+
+
+def _value(line: str) -> str:
+    """What follows the first colon that stands outside a quoted parameter."""
+    if '"' not in line:
+        return line.partition(":")[2]
+    quoted = False
+    for index, char in enumerate(line):
+        if char == '"':
+            quoted = not quoted
+        elif char == ":" and not quoted:
+            return line[index + 1 :]
+    return ""
+
+
+def _text(lines: list[str]) -> str:
+    return "\r\n".join(lines) + "\r\n"
+
+
+def _broken(value) -> bool:
+    if isinstance(value, list):
+        return any(_broken(each) for each in value)
+    return type(value).__name__ == "vBroken"
+
+
+def _meeting(event, line: int) -> Gathered:
     start = event.get("DTSTART").dt
     summary = " ".join(str(event.get("SUMMARY", "")).split()) or None
     uid = str(event.get("UID", "")).strip()
@@ -75,7 +357,7 @@ def _meeting(event) -> Gathered:
     ) - {""}
     cancelled = str(event.get("STATUS", "")).upper() == "CANCELLED"
     return Gathered(
-        0,
+        line,
         f"event {summary or uid}",
         source,
         _local_date(start),
@@ -92,10 +374,13 @@ def _as_list(value) -> list:
 
 
 def _address(person) -> str:
+    """The mailto: address wherever it stands in the value: vendors put parameters of their
+    own before it that icalendar cannot always tell from the value (Confluence)."""
     text = str(person).strip()
-    if text[:7].lower() == "mailto:":
-        text = text[7:]
-    return email_key(text) if "@" in text else ""
+    found = _MAILTO.search(text)
+    if found:
+        return email_key(found.group(1))
+    return email_key(text) if "@" in text and " " not in text else ""
 
 
 def _local_date(start) -> dt.date:

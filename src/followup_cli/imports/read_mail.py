@@ -57,6 +57,7 @@ class Mailbox:
         if is_dir and not ((self.path / "cur").is_dir() or (self.path / "new").is_dir()):
             raise InvalidInputError(f"{path} is a folder but not a Maildir (no cur/ or new/)")
         self.done = 0
+        self.warnings: list[tuple[int, str]] = []
 
     def position(self) -> int:
         return self.done

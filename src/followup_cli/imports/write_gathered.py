@@ -17,6 +17,10 @@ class GatheredWriter:
         self.created_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
     def take(self, item: Gathered) -> None:
+        if item.problem:
+            self.report.problems.append((item.line, _where(item) + item.problem))
+            self.report.rejected += 1
+            return
         if item.passed_over:
             self._pass_over(item.passed_over)
             return
