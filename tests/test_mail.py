@@ -33,21 +33,19 @@ def emails(cli) -> list[tuple[str, str, str]]:
 
 def test_gmail_takeout_gives_one_email_per_customer_and_message(cli, book):
     report = imported(cli, GMAIL)
-    assert (report["created"], report["unchanged"], report["skipped"]) == (5, 0, 4)
+    assert (report["created"], report["unchanged"], report["skipped"]) == (6, 0, 3)
     assert report["skipped_because"] == {
         "draft": 1,
         "mailing list": 1,
-        "no date": 1,
         "no customer on file": 1,  # the display name "bo@berg.example" is not an address
     }
-    assert report["warnings"] == [
-        {"line": 82, "reason": "no readable Date or Received header; skipped"}
-    ]
+    assert report["warnings"] == []
     assert emails(cli) == [
         ("Ana Álvarez", "2026-11-17", "Re: Q3 price list"),  # From: Ana@Alpha.Example
         ("Ana Álvarez", "2026-11-19", "Angebot für März"),  # Cc, folded; the subject decoded
         ("Bo Berg", "2026-11-19", "Angebot für März"),
         ("Carla Chen", "2026-11-16", "No date header"),  # the top Received header's date
+        ("Carla Chen", "2026-11-16", "Nothing to date it by"),  # the `From ` line's date
         ("Dan Doe", "2026-11-17", "Late in New York"),  # 23:30 -0500 is the 17th in UTC
     ]
 
@@ -55,7 +53,7 @@ def test_gmail_takeout_gives_one_email_per_customer_and_message(cli, book):
 def test_the_same_message_from_any_folder_is_logged_once(cli, book):
     imported(cli, GMAIL)
     again = imported(cli, GMAIL)
-    assert (again["created"], again["unchanged"]) == (0, 5)
+    assert (again["created"], again["unchanged"]) == (0, 6)
     maildir = imported(cli, DATA / "Maildir")
     # cur/ holds Ana's Q3 mail again (same Message-ID) and a draft (flag D); new/ Bo's
     # order; tmp/ (still being delivered) is not read.
@@ -90,13 +88,13 @@ def test_logging_mail_resets_the_clock_and_keeps_the_promise(cli, book):
 def test_my_own_addresses_are_never_a_customer(cli, book):
     cli.ok("add", "Me Myself", "--email", "me@example.com")  # a user who is in the book
     with_me = imported(cli, GMAIL, "--me", "ME@example.com", "--dry-run")
-    assert with_me["created"] == 5
+    assert with_me["created"] == 6
     from_env = imported(cli, GMAIL, "--dry-run", env={"FOLLOWUP_ME": "x@y.example, me@example.com"})
-    assert from_env["created"] == 5
+    assert from_env["created"] == 6
     without = imported(cli, GMAIL, "--dry-run")
-    assert without["created"] > 5
+    assert without["created"] > 6
     as_shown = imported(cli, GMAIL, "--me", "Me Myself <ME@example.com>", "--dry-run")
-    assert as_shown["created"] == 5
+    assert as_shown["created"] == 6
     for me in (["--me", "not-an-address"], ["--me", "Me <nobody>"]):
         assert "is not an email address" in cli.fails("import", "mail", GMAIL, *me).stderr
     refused = cli.fails("import", "mail", GMAIL, env={"FOLLOWUP_ME": "me@example.com, oops"})
@@ -105,7 +103,7 @@ def test_my_own_addresses_are_never_a_customer(cli, book):
 
 def test_since_and_dry_run(cli, book):
     report = imported(cli, GMAIL, "--since", "2026-11-18", "--dry-run")
-    assert report["created"] == 2 and report["skipped_because"]["before --since"] == 3
+    assert report["created"] == 2 and report["skipped_because"]["before --since"] == 4
     assert report["written"] is False
     assert emails(cli) == []
 
@@ -150,11 +148,57 @@ def test_a_mailbox_as_mail_clients_read_it(cli, book):
     """tests/data/mail/quirks.mbox: an empty body swallows no message, groups and `;` lists
     reach everyone in them, and headers that are not UTF-8 or carry one bad word still read."""
     report = imported(cli, str(DATA / "quirks.mbox"))
-    assert report["created"] == 5
+    assert report["created"] == 8
     assert emails(cli) == [
         ("Ana Álvarez", "2026-11-03", "Angebot für Sie"),
         ("Ana Álvarez", "2026-11-04", "Grüße aus Berlin"),
         ("Bo Berg", "2026-11-02", "Quick question"),
+        # Dates outside 1900-2199 (1850; year 1, which the parser reads as 2001; 9999,
+        # whose -0100 overflowed): each message's `From ` line has the date.
+        ("Bo Berg", "2026-11-05", "Clock set to 1850"),
         ("Carla Chen", "2026-11-02", "Quick question"),
+        ("Carla Chen", "2026-11-06", "Year one"),
         ("Dan Doe", "2026-11-03", "Angebot für Sie"),
+        ("Dan Doe", "2026-11-07", "Year 9999"),
     ]
+
+
+def _maildir_message(folder: Path, name: str, subject: str, date: str) -> None:
+    (folder / "cur" / name).write_text(
+        f"From: Me <me@example.com>\nTo: bo@berg.example\nSubject: {subject}\n"
+        f"Date: {date}\nMessage-ID: <{name}@example.com>\n\nBody\n"
+    )
+
+
+def test_what_a_maildir_holds_besides_messages_is_skipped_and_counted(cli, book, tmp_path):
+    maildir = tmp_path / "Maildir"
+    for folder in ("cur", "new", "tmp"):
+        (maildir / folder).mkdir(parents=True)
+    _maildir_message(maildir, "1.mail:2,S", "Fine", "Mon, 2 Nov 2026 10:00:00 +0000")
+    _maildir_message(maildir, "2.mail:2,S", "Far future", "Fri, 31 Dec 9999 23:30:00 -0100")
+    os.mkfifo(maildir / "cur" / "3.fifo")  # read, it would wait for a writer forever
+    (maildir / "cur" / "4.loop").symlink_to("4.loop")
+    (maildir / "cur" / "5.folder").mkdir()
+    report = imported(cli, maildir)
+    assert (report["created"], report["skipped"]) == (1, 4)
+    assert report["skipped_because"] == {"cannot be read": 1, "no date": 1, "not a file": 2}
+    assert [warning["reason"] for warning in report["warnings"]] == [
+        "cur/2.mail:2,S: no date from 1900 to 2199 in its Date or Received header; skipped",
+        "cur/4.loop: Too many levels of symbolic links; skipped",
+    ]
+
+
+def test_a_subject_over_the_note_bound_is_cut_with_a_mark(cli, book, tmp_path):
+    maildir = tmp_path / "Maildir"
+    for folder in ("cur", "new"):
+        (maildir / folder).mkdir(parents=True)
+    _maildir_message(maildir, "1.mail:2,S", "x" * 130_000, "Mon, 2 Nov 2026 10:00:00 +0000")
+    assert imported(cli, maildir)["created"] == 1
+    (note,) = [row[2] for row in emails(cli)]
+    assert (len(note), note[-17:]) == (64 * 1024, "x [cut to 64 KiB]")
+    # What the book stores, its own export and import take back.
+    exported = tmp_path / "touchpoints.csv"
+    cli.ok("export", "touchpoints", "-o", exported)
+    cli.ok("delete", "bo@berg.example", "--yes")
+    cli.ok("add", "Bo Berg", "--email", "bo@berg.example")
+    assert json.loads(cli.ok("import", "touchpoints", exported, "--format", "json"))["created"]

@@ -27,6 +27,19 @@ def clean_text(value: str | None, label: str) -> str | None:
     return value or None
 
 
+CUT_MARK = " [cut to 64 KiB]"
+
+
+def fitted_text(value: str) -> str:
+    """Text the book takes from a file nobody wrote for it (a mail subject, a meeting's
+    summary): made to pass clean_text, cut with a mark rather than refused, since the
+    message or meeting is worth its touchpoint whatever its subject."""
+    value = value.replace("\x00", "")
+    if len(value) > MAX_FIELD_LENGTH:
+        value = value[: MAX_FIELD_LENGTH - len(CUT_MARK)] + CUT_MARK
+    return value
+
+
 def clean_name(value: str | None) -> str:
     name = clean_text(value, "name")
     if not name:

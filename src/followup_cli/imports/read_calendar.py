@@ -25,11 +25,11 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from followup_cli.dates.rules import EARLIEST
 from followup_cli.errors import InvalidInputError
 from followup_cli.imports.gathered import Gathered
 from followup_cli.values import email_key, text_of_bytes
 
-_EARLIEST = dt.date(1900, 1, 1)
 _ABSENT = frozenset({"DECLINED", "DELEGATED"})
 _SINGLE = frozenset({"DTSTART", "DTEND", "DURATION", "UID", "RECURRENCE-ID", "SUMMARY"})
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -281,7 +281,7 @@ class _Expansion:
                 calendar.add("X-WR-TIMEZONE", _value(line).strip())
         for event in events:
             calendar.add_component(event.component)
-        return list(self.recurring.of(calendar).between(_EARLIEST, self.until))
+        return list(self.recurring.of(calendar).between(EARLIEST, self.until))
 
 
 _ENDS = ("DTEND", "DURATION")

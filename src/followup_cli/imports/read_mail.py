@@ -13,9 +13,13 @@ import email.header
 import email.utils
 import hashlib
 import mmap
+import os
+import re
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 
+from followup_cli.dates.rules import EARLIEST, LATEST
 from followup_cli.errors import InvalidInputError
 from followup_cli.imports.gathered import Gathered
 from followup_cli.values import email_key, text_of_bytes
@@ -90,13 +94,13 @@ class Mailbox:
             line += data[counted:start].count(b"\n")
             counted = start
             data.seek(start)
-            data.readline()  # the From line
+            separator = data.readline()  # `From sender date`: the date when no header has one
             header = _header_lines(iter(data.readline, b""))
             # From the blank line that ended the header: a message with no body is
             # followed by the next `From ` line at once.
             following = _next_separator(data, data.tell() - 1)
             self.done = start
-            yield _message(header, line + 1, f"line {line + 1}", None)
+            yield _message(header, line + 1, f"line {line + 1}", None, separator)
             if start - released > RELEASE_BYTES:
                 released = _release(data, released, start)
             start = following
@@ -108,15 +112,27 @@ class Mailbox:
                 paths = sorted((self.path / folder).iterdir())
             except FileNotFoundError:
                 continue
+            except OSError as error:
+                raise InvalidInputError(
+                    f"cannot read {self.path / folder}: {error.strerror}"
+                ) from None
             for path in paths:
                 name = path.name
                 if name.startswith("."):
                     continue
+                where = f"{folder}/{name}"
                 flags = name.rpartition(":2,")[2] if ":2," in name else ""
-                header = _maildir_header(path)
                 self.done += 1
-                if header is not None:
-                    yield _message(header, 0, f"{folder}/{name}", flags)
+                try:
+                    header = _maildir_header(path)
+                except OSError as error:  # unreadable, a symlink loop, a device error
+                    self.warnings.append((0, f"{where}: {error.strerror}; skipped"))
+                    yield _unread(where, "cannot be read")
+                    continue
+                if header is False:
+                    yield _unread(where, "not a file")
+                elif header is not None:
+                    yield _message(header, 0, where, flags)
 
 
 def _release(data: mmap.mmap, start: int, until: int) -> int:
@@ -140,12 +156,22 @@ def _next_separator(data: mmap.mmap, start: int) -> int:
         position = found + 1
 
 
-def _maildir_header(path: Path) -> list[bytes] | None:
+def _maildir_header(path: Path) -> list[bytes] | bool | None:
+    """A message's header lines; None when it was moved away while the folder was read;
+    False when it is no file (a FIFO would wait forever, hence the open that never waits)."""
     try:
-        with path.open("rb") as stream:
-            return _header_lines(stream)
-    except (IsADirectoryError, FileNotFoundError):  # moved away while we read the folder
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except FileNotFoundError:
         return None
+    if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+        os.close(descriptor)
+        return False
+    with os.fdopen(descriptor, "rb") as stream:
+        return _header_lines(stream)
+
+
+def _unread(where: str, reason: str) -> Gathered:
+    return Gathered(0, where, "", None, None, frozenset(), reason)
 
 
 def _header_lines(lines: Iterator[bytes]) -> list[bytes]:
@@ -159,7 +185,9 @@ def _header_lines(lines: Iterator[bytes]) -> list[bytes]:
     return header
 
 
-def _message(lines: list[bytes], line: int, where: str, flags: str | None) -> Gathered:
+def _message(
+    lines: list[bytes], line: int, where: str, flags: str | None, separator: bytes = b""
+) -> Gathered:
     headers = _headers(lines)
     message_id = headers.get("message-id").strip().strip("<>").strip()
     source = "mail:" + (message_id or _digest(headers))
@@ -174,7 +202,7 @@ def _message(lines: list[bytes], line: int, where: str, flags: str | None) -> Ga
         line,
         where,
         source,
-        _date(headers),
+        _date(headers, separator),
         _text(headers.get("subject")) or None,
         addresses,
         _passed_over(headers, flags),
@@ -257,12 +285,19 @@ def _text(value: str) -> str:
     return " ".join("".join(words).split())
 
 
-def _date(headers: _Headers) -> dt.date | None:
-    """The Date header as the local date; else the top Received header's date."""
+def _date(headers: _Headers, separator: bytes) -> dt.date | None:
+    """The Date header as the local date; else the top Received header's; else, in an mbox,
+    the date on the message's `From ` line. A date outside the days the book keeps is no
+    date (`Date: ... 1850`, year 1, year 9999)."""
     day = _local_date(headers.get("date"))
     if day is None:
         day = _local_date(headers.get("received").rpartition(";")[2])
+    if day is None and separator:
+        day = _local_date(" ".join(text_of_bytes(separator).split()[2:]))
     return day
+
+
+_WRITTEN_YEAR = re.compile(r"(?<![\d:+-])\d{4,}(?![\d:])")
 
 
 def _local_date(value: str) -> dt.date | None:
@@ -270,11 +305,14 @@ def _local_date(value: str) -> dt.date | None:
         return None
     try:
         moment = email.utils.parsedate_to_datetime(" ".join(value.split()))
+        if moment.tzinfo is not None:
+            moment = moment.astimezone()  # the machine's time zone
     except (TypeError, ValueError, IndexError, OverflowError):
         return None
-    if moment.tzinfo is not None:
-        moment = moment.astimezone()  # the machine's time zone
-    return moment.date()
+    written = _WRITTEN_YEAR.search(value)  # the parser reads year 0001 as 2001
+    if written and not EARLIEST.year <= int(written.group()) <= LATEST.year:
+        return None
+    return moment.date() if EARLIEST <= moment.date() <= LATEST else None
 
 
 def _passed_over(headers: _Headers, flags: str | None) -> str | None:

@@ -7,6 +7,7 @@ import datetime as dt
 
 from followup_cli.imports.gathered import Gathered
 from followup_cli.store import Store
+from followup_cli.values import fitted_text
 
 
 class GatheredWriter:
@@ -26,7 +27,11 @@ class GatheredWriter:
             return
         if item.date is None:
             self.report.warnings.append(
-                (item.line, _where(item) + "no readable Date or Received header; skipped")
+                (
+                    item.line,
+                    _where(item)
+                    + "no date from 1900 to 2199 in its Date or Received header; skipped",
+                )
             )
             self._pass_over("no date")
             return
@@ -44,9 +49,10 @@ class GatheredWriter:
         if not found:
             self._pass_over("no customer on file")
             return
+        note = fitted_text(item.note) if item.note else None
         for customer_id in sorted(found):
             if self.store.add_gathered_touchpoint(
-                customer_id, item.date, self.kind, item.note, item.source, self.created_at
+                customer_id, item.date, self.kind, note, item.source, self.created_at
             ):
                 self.report.created += 1
             else:
@@ -55,6 +61,9 @@ class GatheredWriter:
     def _pass_over(self, reason: str) -> None:
         self.report.skipped += 1
         self.report.skipped_because[reason] = self.report.skipped_because.get(reason, 0) + 1
+
+
+_NO_DATE = "no date from 1900 to 2199 in its Date or Received header; skipped"
 
 
 def _where(item: Gathered) -> str:
