@@ -129,24 +129,26 @@ def _cards(
 def _logical_lines(data: bytes) -> Iterator[tuple[int, bytes]]:
     """Physical lines unfolded, as bytes: a line starting with a space or tab continues
     the last, and a quoted-printable value ending in '=' goes on in the next line."""
-    current, start = None, 0
+    pieces: list[bytes] = []  # of the line being unfolded: joined once, so a photo folded
+    start = 0  # over 70,000 lines costs its length, not its length times its lines
     for number, line in enumerate(data.split(b"\n"), start=1):
         line = line.removesuffix(b"\r")
-        if current is not None:
+        if pieces:
             if line[:1] in (b" ", b"\t"):
-                current += line[1:]
+                pieces.append(line[1:])
                 continue
             if (
-                current.endswith(b"=")
-                and b"QUOTED-PRINTABLE" in current.partition(b":")[0].upper()
+                pieces[-1].endswith(b"=")
+                and b"QUOTED-PRINTABLE" in pieces[0].partition(b":")[0].upper()
                 and not line[:9].upper().startswith(b"END:VCARD")
             ):
-                current = current[:-1] + line.lstrip(b" \t")
+                pieces[-1] = pieces[-1][:-1]
+                pieces.append(line.lstrip(b" \t"))
                 continue
-            yield start, current
-        current, start = line, number
-    if current:
-        yield start, current
+            yield start, b"".join(pieces)
+        pieces, start = [line], number
+    if pieces and pieces != [b""]:
+        yield start, b"".join(pieces)
 
 
 @dataclass
