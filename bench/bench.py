@@ -9,6 +9,7 @@ beside `followup due` when taskwarrior is installed. Then the imports, and the m
 """
 
 import argparse
+import base64
 import datetime as dt
 import json
 import os
@@ -301,6 +302,32 @@ def main() -> None:
     print("|---|---:|---|")
     bench_import(env, options.runs, with_million=not options.quick)
     bench_mail(books[0][2], OUT, FOLLOWUP, env, timed_once)
+    bench_vcard_photo(env, runs=5)
+
+
+def bench_vcard_photo(env: dict, runs: int) -> None:
+    """A phone's card with a 5 MB photo against the same card without it: reading must be
+    linear in the card's size (it took 80 s when unfolding was quadratic)."""
+    photo = base64.b64encode(random.Random(1).randbytes(3_932_160)).decode()
+    folded = "\r\n ".join(photo[i : i + 74] for i in range(0, len(photo), 74))
+    card = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ana Alpha\r\nEMAIL:ana@alpha.example\r\n"
+    medians = []
+    for name, extra in (("without", ""), ("with", f"PHOTO;ENCODING=b;TYPE=JPEG:{folded}\r\n")):
+        path = OUT / f"card-{name}-photo.vcf"
+        path.write_text(card + extra + "END:VCARD\r\n", newline="")
+        target = OUT / "vcard.db"
+        samples = []
+        for _ in range(runs):
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{target}{suffix}").unlink(missing_ok=True)
+            args = [FOLLOWUP, "--db", str(target), "import", "customers", str(path)]
+            samples.append(timed_once(args, env)[0])
+        medians.append(statistics.median(samples))
+    print(f"| followup import customers, one vCard | {medians[0]:.0f} | |")
+    print(
+        f"| the same card with a 5 MB photo | {medians[1]:.0f} | "
+        f"{medians[1] / medians[0]:.2f}x the card without |"
+    )
 
 
 def bench_shapes(env: dict, runs: int, quick: bool) -> None:
