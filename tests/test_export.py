@@ -78,6 +78,7 @@ def test_json_keys_are_the_csv_columns(cli):
             "notes",
             "status",
             "cadence_days",
+            "uid",
         },
         "touchpoints": {"customer", "email", "date", "kind", "note", "amount"},
         "referrals": {"referrer", "referrer_email", "referred", "referred_email", "date", "note"},

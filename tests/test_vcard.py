@@ -165,6 +165,8 @@ def book(cli):
     report_of(cli, DATA / "khard")
     cli.ok("edit", "Bo Berg", "--note", "Line one; with, commas\\ and a backslash\nLine two")
     cli.ok("edit", "Hana Ito", "--note", "Ein Kunde: " + "ę" * 60)  # folds between characters
+    # followup's own fields, which address books have no property for.
+    cli.ok("edit", "Bo Berg", "--status", "prospect", "--cadence", "14", "--add-tag", "trade fair")
     return customers(cli)
 
 
@@ -200,3 +202,43 @@ def test_export_reads_in_vobject_as_khard_reads_it(cli, book):
 
 def test_vcard_export_is_for_customers_only(cli):
     cli.fails("export", "touchpoints", "--format", "vcard")
+
+
+QUIRKS = DATA / "quirks.vcf"
+
+
+def test_cards_as_a_careful_reader_takes_them(cli):
+    """tests/data/vcard/quirks.vcf: WhatsApp, Thunderbird, a 2.1 AGENT, three John Does."""
+    report = report_of(cli, QUIRKS)
+    assert (report["created"], report["skipped"], report["rejected"]) == (5, 1, 0)
+    # The preferred number listed again by WhatsApp is one phone, not an "other phone".
+    assert customer(cli, "Chidi")["notes"] is None
+    # Thunderbird escapes the commas between its categories.
+    assert customer(cli, "Dana")["tags"] == ["kunden", "vip", "messe 2026"]
+    # The assistant in a 2.1 AGENT card is not the customer, nor anyone.
+    assert customer(cli, "Erik")["email"] == "erik@ekstrom.example"
+    assert "Fred Friday" not in customers(cli)
+    # Two John Does with cards of their own, and a third with nothing to tell which he is.
+    assert report["warnings"] == [
+        {
+            "line": 47,
+            "reason": "skipped: several customers are named 'John Doe': John Doe (#4); "
+            "John Doe (#5); give the email to say which",
+        }
+    ]
+
+
+def test_the_same_cards_again_are_found_by_their_uid(cli, tmp_path):
+    report_of(cli, QUIRKS)
+    again = report_of(cli, QUIRKS)
+    assert (again["created"], again["updated"], again["unchanged"], again["skipped"]) == (
+        0, 0, 5, 1
+    )  # fmt: skip
+    # The book's own cards: the two John Does by the UIDs they came with; Chidi and Erik,
+    # who came with none, by the UID the export makes of their id.
+    exported = tmp_path / "book.vcf"
+    exported.write_bytes(cli("export", "customers", "--format", "vcard").stdout_bytes)
+    back = report_of(cli, exported)
+    assert (back["created"], back["updated"], back["unchanged"], back["skipped"]) == (0, 0, 5, 0)
+    cli.ok("add", "John Doe")  # a third, typed in: still each card finds its own
+    assert report_of(cli, exported)["unchanged"] == 5

@@ -1,6 +1,7 @@
 """The real export files of other tools, as tests/data/README.md describes them."""
 
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -132,3 +133,26 @@ def test_formula_payloads_survive_import_and_are_guarded_on_export(cli, tmp_path
     exported = cli.ok("export", "customers")
     assert "\n'=HYPERLINK" in exported.replace('"', "") or "'=HYPERLINK" in exported
     assert "'+cmd" in exported and "'@SUM" in exported and "'-2+3" in exported
+
+
+def test_a_person_listed_twice_is_one_customer_with_both_rows(cli, database):
+    """tests/data/salesforce_duplicates.csv: Lena twice, her email in another case."""
+    report = imported(cli, "salesforce_duplicates.csv")
+    assert (report["created"], report["updated"], report["rejected"]) == (2, 1, 0)
+    lena = customer(cli, "lena@lang.example")
+    # What the later row leaves empty, the earlier row's value stays; the address as first
+    # written; the same last-activity date logged once.
+    assert (lena["company"], lena["phone"], lena["email"]) == (
+        "Lang AG", "+49 40 123456", "lena@lang.example"
+    )  # fmt: skip
+    assert [touchpoint["date"] for touchpoint in lena["touchpoints"]] == ["2026-10-28"]
+    extra = sqlite3.connect(database).execute(
+        "SELECT extra FROM customers WHERE email = 'lena@lang.example'"
+    )
+    assert json.loads(extra.fetchone()[0]) == {
+        "Contact Owner": "Sam Seller",
+        "Lead Source": "Trade fair",
+        "title": "Head of Purchasing",
+    }
+    again = imported(cli, "salesforce_duplicates.csv")
+    assert (again["created"], again["updated"], again["unchanged"]) == (0, 0, 3)

@@ -131,6 +131,9 @@ FIELDS = (
         headers=("cadence days", "cadence"),
         clean=values.clean_cadence,
     ),
+    # Who the customer is in other address books: a vCard's UID, kept from the card that
+    # created them so that the same phone or export matches them again before any name.
+    CustomerField("uid", "uid", in_files=True, clean=partial(values.clean_text, label="uid")),
     CustomerField("last_contact", "last_contact_on", "date", in_list=True),
     CustomerField("last_contact_kind", "last_contact_kind"),
     CustomerField("sales_total", "sales_total", "float"),

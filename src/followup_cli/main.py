@@ -15,6 +15,7 @@ def main() -> None:
     signal.signal(signal.SIGINT, _interrupt)
     try:
         _prepare_streams()
+        _refuse_undecodable(sys.argv[1:])
         from followup_cli.cli.quick import run_if_plain
 
         run_if_plain(sys.argv[1:])  # exits when it ran the line
@@ -24,6 +25,24 @@ def main() -> None:
     except (KeyboardInterrupt, Interrupted):  # before the app's own boundary was reached
         sys.stderr.write("followup: interrupted; nothing was changed\n")
         sys.exit(EXIT_INTERRUPTED)
+
+
+def _refuse_undecodable(arguments: list[str]) -> None:
+    """Bytes the terminal's encoding cannot read (`add $'M\\xfcller'` in a UTF-8 terminal) are
+    refused, not guessed: the same bytes would be another name in a Latin-1 terminal, and
+    every later lookup would have to guess alike."""
+    import os
+
+    for argument in arguments:
+        try:
+            argument.encode("utf-8")
+        except UnicodeEncodeError:
+            shown = str(os.fsencode(argument))[2:-1]
+            sys.stderr.write(
+                f"followup: the argument '{shown}' is not {sys.getfilesystemencoding()} "
+                "text, as this terminal writes it; type it again\n"
+            )
+            sys.exit(1)
 
 
 def _interrupt(signal_number, frame) -> None:

@@ -28,6 +28,7 @@ class Customer(NamedTuple):
     notes: str | None = None
     status: str = "customer"
     cadence_days: int | None = None
+    uid: str | None = None
     created_on: dt.date | None = None
     last_contact: dt.date | None = None
     last_contact_kind: str | None = None

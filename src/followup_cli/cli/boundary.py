@@ -37,6 +37,9 @@ def guarded(run: Callable[[], int | None]) -> NoReturn:
         _discard_output()  # the reader went away (`| head`): not an error worth a word
         sys.exit(0)
     except OSError as problem:
+        if problem.filename is not None:  # a path the user named: too long, a loop, denied
+            render.error(f"cannot use {problem.filename}: {problem.strerror}")
+            sys.exit(EXIT_USER_ERROR)
         if problem.errno not in _OUTPUT_ERRORS:
             raise
         _discard_output()

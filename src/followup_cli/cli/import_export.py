@@ -244,13 +244,15 @@ def export(
 
     Example: followup export customers -o customers.csv
     """
-    from followup_cli.services.exporter import COLUMNS, export_cell, export_objects
+    from followup_cli.services.exporter import COLUMNS, card_objects, export_cell, export_objects
 
     if output_format is ExportFormat.ics and kind is not ExportKind.followups:
         raise InvalidInputError("--format ics is for `export followups` only")
     if output_format is ExportFormat.vcard and kind is not ExportKind.customers:
         raise InvalidInputError("--format vcard is for `export customers` only")
-    objects = export_objects(store(ctx, only_reads=True), kind.value)
+    book = store(ctx, only_reads=True)
+    vcards = output_format is ExportFormat.vcard
+    objects = card_objects(book) if vcards else export_objects(book, kind.value)
     with _output(ctx, output_file) as stream:
         if output_format is ExportFormat.json:
             stream.write(render.json_text(list(objects)) + "\n")

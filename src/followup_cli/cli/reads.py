@@ -102,8 +102,8 @@ def _print_detail(customer, shaped: dict, everything: bool) -> None:
     made, received = shaped["referrals_made"], shaped["referrals_received"]
     person = objects.customer_object(customer)
     render.heading(f"{person['name']} (#{person['id']})")
-    for label in FILE_KEYS[1:]:  # the name is the heading
-        value = objects.cell(person[label])
+    for label in FILE_KEYS[1:]:  # the name is the heading; a card's UID is for matching
+        value = objects.cell(person[label]) if label != "uid" else None
         if value:
             render.line(f"{label.replace('_', ' ')}: {value}")
     render.line(f"last contact: {person['last_contact'] or 'never'}")

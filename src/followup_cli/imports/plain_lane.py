@@ -107,6 +107,7 @@ def _convert(rows: list[list[str]], layout: PlainLayout) -> PlainChunk:
         "notes": _as_is,
         "status": _statuses,
         "cadence_days": _cadences,
+        "uid": _no_uids,
     }
     fields = {"name": names, "email": emails} | {
         field: convert(columns[where[field]]) if field in where else empty
@@ -156,6 +157,12 @@ def _statuses(cells: tuple[str, ...]) -> list[str]:
     if any(status is None and cell for status, cell in zip(statuses, cells, strict=True)):
         raise _NotPlain  # a word only records.py knows, or one it rejects with the reason
     return statuses
+
+
+def _no_uids(cells: tuple[str, ...]) -> tuple[str, ...]:
+    if any(cells):
+        raise _NotPlain  # a UID matches before the email does: services.lookup, row by row
+    return cells
 
 
 def _cadences(cells: tuple[str, ...]) -> list[int | str]:

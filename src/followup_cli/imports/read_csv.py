@@ -58,7 +58,7 @@ class _Replay(io.RawIOBase):
             count = min(len(buffer), len(self._sample))
             chunk, self._sample = self._sample[:count], self._sample[count:]
         else:
-            chunk = self._rest.read(len(buffer))
+            chunk = _read(self._rest, len(buffer))
             count = len(chunk)
         buffer[:count] = chunk
         self.consumed += count
@@ -72,6 +72,19 @@ class _Replay(io.RawIOBase):
             raise _LineWithoutEnd(self.line_breaks + 1)
         self.line_breaks += chunk.count(b"\n")
         self.quotes += chunk.count(b'"')
+
+
+def _read(stream, size: int) -> bytes:
+    try:
+        return stream.read(size)
+    except OSError as error:  # a device's read error: the file's, never the output's
+        raise _ReadFailed(error.strerror) from None
+
+
+class _ReadFailed(Exception):
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
 
 
 class _LineWithoutEnd(Exception):
@@ -201,7 +214,7 @@ def open_csv(
     stream, size = read_input_bytes(source)
     chosen_encoding, chosen_delimiter, before_header = "utf-8", ",", 0
     try:
-        sample = stream.read(SAMPLE_BYTES)
+        sample = _read(stream, SAMPLE_BYTES)
         chosen_encoding = detect_encoding(sample, encoding)
         raw = _Replay(sample, stream)
         text = io.TextIOWrapper(io.BufferedReader(raw), encoding=chosen_encoding, newline="")
@@ -235,6 +248,8 @@ def open_csv(
         yield source_read
     except _LineWithoutEnd as endless:
         raise InvalidInputError(_no_end(endless.line)) from None
+    except _ReadFailed as failed:
+        raise InvalidInputError(f"cannot read {_label(source)}: {failed.reason}") from None
     except _Undecodable:
         line = _first_bad_line(source, chosen_encoding)
         raise InvalidInputError(

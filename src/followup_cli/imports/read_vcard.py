@@ -21,10 +21,16 @@ from followup_cli.imports.records import RowRejected
 from followup_cli.values import MAX_FIELD_LENGTH, is_system_group, text_of_bytes
 
 SUFFIXES = (".vcf", ".vcard")
-FIELDS = ("name", "email", "phone", "company", "tags", "notes")
+FIELDS = ("name", "email", "phone", "company", "tags", "notes", "status", "cadence_days", "uid")
+# followup's own fields, which its export writes beside what address books read (CATEGORIES
+# stays for them; X-FOLLOWUP-TAGS keeps tags exactly).
+_OWN = {"X-FOLLOWUP-STATUS": "status", "X-FOLLOWUP-CADENCE-DAYS": "cadence_days"}
 # Binary properties, often megabytes of base64: passed over, never decoded or stored.
 _BINARY = frozenset({"PHOTO", "LOGO", "SOUND", "KEY"})
-_USED = frozenset({"FN", "N", "ORG", "EMAIL", "TEL", "CATEGORIES", "NOTE", "X-ABSHOWAS"})
+_USED = frozenset(
+    {"FN", "N", "ORG", "EMAIL", "TEL", "CATEGORIES", "NOTE", "X-ABSHOWAS", "UID", "X-FOLLOWUP-TAGS"}
+    | _OWN.keys()
+)
 _CHARSET = re.compile(rb"CHARSET=([^;:,]+)", re.IGNORECASE)
 _PREF_NUMBER = re.compile(rb"(?:^|;)PREF=(\d{1,3})", re.IGNORECASE)
 _PREF_WORD = re.compile(rb"(?:^|[;=,])PREF(?:$|[;,])", re.IGNORECASE)
@@ -65,8 +71,11 @@ def is_vcard_source(source: str, data: str | bytes | None) -> bool:
     if isinstance(data, bytes):
         head = data[:256]
     else:
-        with Path(data).open("rb") as stream:
-            head = stream.read(256)
+        try:
+            with Path(data).open("rb") as stream:
+                head = stream.read(256)
+        except OSError as error:  # a device's read error: the file's, never the output's
+            raise InvalidInputError(f"cannot read {source}: {error.strerror}") from None
     head = head.replace(b"\x00", b"").lstrip(b"\xef\xbb\xbf\xff\xfe \t\r\n")
     return head[:11].upper() == b"BEGIN:VCARD"
 
@@ -107,23 +116,35 @@ def _cards(
     data: bytes, encoding: str | None
 ) -> Iterator[tuple[int, str | None, dict[str, list[str]]]]:
     """(first line, None, values) per card, or (first line, the reason it is refused, {})."""
-    start, lines = 0, None
+    start, lines, nested = 0, None, 0  # nested: how deep in a 2.1 AGENT's own card
     for number, line in _logical_lines(data):
         word = line[:12].upper()
         if word.startswith(b"BEGIN:VCARD"):
+            if lines is not None and (nested or _opens_agent(lines)):
+                nested += 1  # the person's assistant, not the person: passed over
+                continue
             if lines is not None:
                 yield start, "this card is never closed (no END:VCARD before the next)", {}
             start, lines = number, []
         elif word.startswith(b"END:VCARD") and lines is not None:
+            if nested:
+                nested -= 1
+                continue
             try:
                 yield start, None, _values(lines, encoding)
             except RowRejected as refusal:
                 yield start, refusal.reason, {}
             lines = None
-        elif lines is not None:
+        elif lines is not None and not nested:
             lines.append(line)
     if lines is not None:
         yield start, "this card is never closed (the file ends before END:VCARD)", {}
+
+
+def _opens_agent(lines: list[bytes]) -> bool:
+    """Whether the card's last line is a 2.1 `AGENT:` whose value, a whole card, follows."""
+    prop = _parse(lines[-1]) if lines else None
+    return prop is not None and prop.name == "AGENT" and not prop.value.strip()
 
 
 def _logical_lines(data: bytes) -> Iterator[tuple[int, bytes]]:
@@ -275,14 +296,21 @@ def _fields(card: dict[str, list[_Property]], encoding: str | None) -> dict[str,
         values["phone"] = [phone.removeprefix("tel:") for phone in phones]  # 4.0's VALUE=uri
     if company:
         values["company"] = [company]
+    # Split at every comma, escaped or not: Thunderbird escapes the commas between its
+    # categories, and no tag holds a comma.
     tags = [
-        tag.strip()
-        for prop in card.get("CATEGORIES", [])
-        for tag in _split(text(prop), ",")
-        if tag.strip() and not is_system_group(tag)
+        " ".join(tag.split())
+        for prop in card.get("X-FOLLOWUP-TAGS", card.get("CATEGORIES", []))
+        for tag in plain(prop).split(",")
+        if tag.strip() and not is_system_group(tag.strip())
     ]
     if tags:
-        values["tags"] = [",".join(tag.replace(",", " ") for tag in tags)]
+        values["tags"] = [",".join(tags)]
+    for prop_name, key in _OWN.items():
+        if first(prop_name) and plain(first(prop_name)):
+            values[key] = [plain(first(prop_name))]
+    if first("UID") and plain(first("UID")):
+        values["uid"] = [plain(first("UID"))]
     notes = [plain(prop) for prop in card.get("NOTE", [])]
     if notes := [note for note in notes if note]:
         values["notes"] = ["\n".join(notes)]

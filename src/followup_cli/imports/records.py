@@ -48,6 +48,7 @@ class CustomerRecord:
     notes: str | None = None
     status: str | None = None
     cadence_days: int | None = None
+    uid: str | None = None
     last_contact: dt.date | None = None
     extra: dict[str, str] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
@@ -73,6 +74,8 @@ def customer_record(
     if phones and (len(phones) > 1 or ":::" in phones[0]):
         phones = [part.strip() for cell in phones for part in cell.split(":::") if part.strip()]
     if phones and len(phones) > 1:
+        phones = _distinct_numbers(phones)
+    if phones and len(phones) > 1:
         notes = [*notes, others_note("phone", phones[1:])]
     if "title" in values or "profile_url" in values or "lifecycle" in values:
         extra = {**extra, **{label: values[label][0] for label in _EXTRA_FIELDS if label in values}}
@@ -89,10 +92,24 @@ def customer_record(
         "\n".join(notes) or None,
         _status(status[0]) if status else None,
         _cadence(cadence[0]) if cadence else None,
+        _first(get("uid")),
         _latest(last_contact, date_orders.get("last_contact")) if last_contact else None,
         extra,
         tuple(_not_an_address(value) for value in leftovers),
     )
+
+
+def _distinct_numbers(phones: list[str]) -> list[str]:
+    """One number written twice (`+49 151 1234567` and `+491511234567`, as Android and
+    WhatsApp cards list the preferred number again) is one phone, not an "other phone"."""
+    seen: set[str] = set()
+    distinct = []
+    for phone in phones:
+        key = re.sub(r"[^\d+]", "", phone) or phone
+        if key not in seen:
+            seen.add(key)
+            distinct.append(phone)
+    return distinct
 
 
 def _not_an_address(value: str) -> str:

@@ -12,7 +12,7 @@ from followup_cli.imports.plain_lane import PlainChunk, plain_chunk, plain_layou
 from followup_cli.imports.records import CustomerRecord, RowRejected, RowSkipped, customer_record
 from followup_cli.imports.write_rows import RowWriter
 from followup_cli.models import IMPORTED_KIND, Customer
-from followup_cli.services.lookup import customer_named
+from followup_cli.services.lookup import customer_named, kept_uid
 from followup_cli.store.imports import EmailRepeated
 from followup_cli.values import email_key, name_key
 
@@ -103,9 +103,7 @@ class CustomerWriter(RowWriter):
         if self.options.on_conflict == "error":
             raise RowRejected(f"already on file as {existing.name} (#{existing.id})")
         changes = _changes(existing, record, self.today)
-        contact_added = self._record_last_contact(
-            existing.id, existing.last_contact, record.last_contact
-        )
+        contact_added = self._record_last_contact(existing.id, record.last_contact, new=False)
         if changes:
             self.store.update_customer(existing.id, changes)
         if changes or contact_added:
@@ -121,7 +119,7 @@ class CustomerWriter(RowWriter):
         if record.last_contact:  # needs the new id at once, for its touchpoint
             self._flush()
             customer_id = self.store.insert_customer(**_fields(record, self.today))
-            self._record_last_contact(customer_id, None, record.last_contact)
+            self._record_last_contact(customer_id, record.last_contact, new=True)
             return
         self.batch.append((record, self.line))
         self.batch_keys.update(keys)
@@ -140,6 +138,7 @@ class CustomerWriter(RowWriter):
     def _replay(self, batch: list[tuple[CustomerRecord, int]]) -> None:
         """One by one, so that a repeat of an email within the file updates the first."""
         for record, line in batch:
+            self.line = line
             try:
                 existing = self._match(record)
                 if existing is None:
@@ -147,6 +146,9 @@ class CustomerWriter(RowWriter):
                     continue
                 self.report.created -= 1
                 self._merge(existing, record)
+            except RowSkipped:
+                self.report.created -= 1
+                self.report.skipped += 1
             except RowRejected as problem:
                 self.reject(line, problem.reason)
 
@@ -154,16 +156,24 @@ class CustomerWriter(RowWriter):
         self._flush()
 
     def _match(self, record: CustomerRecord) -> Customer | None:
+        """A record whose name fits several customers, with no email or UID to say which,
+        is skipped with a warning naming them: the rest of an address book is worth
+        importing, and nothing changes on a guess."""
         try:
-            return customer_named(self.store, record.name, record.email)
+            return customer_named(self.store, record.name, record.email, record.uid)
         except AmbiguousError as problem:
-            raise RowRejected(problem.message) from None
+            self.warn(self.line, [f"skipped: {problem.message}"])
+            raise RowSkipped from None
 
     def _record_last_contact(
-        self, customer_id: int, known: dt.date | None, last_contact: dt.date | None
+        self, customer_id: int, last_contact: dt.date | None, new: bool
     ) -> bool:
-        """A "last contacted" date becomes an imported touchpoint, unless contact since."""
-        if last_contact is None or (known and known >= last_contact):
+        """A "last contacted" date becomes an imported touchpoint, unless contact since: as
+        the facts say it now, so that a file listing one person twice logs the date once."""
+        if last_contact is None:
+            return False
+        known = None if new else self.store.last_contact_so_far(customer_id)
+        if known and known >= last_contact:
             return False
         if last_contact > self.today:
             raise RowRejected(f"last contact {last_contact.isoformat()} is in the future")
@@ -174,14 +184,17 @@ class CustomerWriter(RowWriter):
 
 
 def _keys(record: CustomerRecord) -> tuple[str, ...]:
-    """What a later row of the file may match this one by: its email, and its name (last)."""
-    name = "\n" + name_key(record.name)
-    return (email_key(record.email), name) if record.email else (name,)
+    """What a later row of the file may match this one by: its UID, its email, and its name
+    (last)."""
+    keys = ["\0" + record.uid] if record.uid else []
+    if record.email:
+        keys.append(email_key(record.email))
+    return (*keys, "\n" + name_key(record.name))
 
 
 def _fields(record: CustomerRecord, today: dt.date) -> dict:
     """The record as the store's insert_customer takes it."""
-    fields = {key: getattr(record, key) for key in FILE_KEYS}
+    fields = {key: getattr(record, key) for key in FILE_KEYS} | {"uid": kept_uid(record.uid)}
     return fields | {"extra": record.extra or None, "created_on": today}
 
 
@@ -189,7 +202,7 @@ def _fills_nothing_new(values: tuple, current: tuple) -> bool:
     return all(value == "" or value == now for value, now in zip(values, current, strict=True))
 
 
-_REPLACED = [key for key in FILE_KEYS if key not in ("email", "tags")]  # merged apart
+_REPLACED = [key for key in FILE_KEYS if key not in ("email", "tags", "uid")]  # merged apart
 
 
 def _changes(existing: Customer, record: CustomerRecord, today: dt.date) -> dict:
@@ -202,6 +215,8 @@ def _changes(existing: Customer, record: CustomerRecord, today: dt.date) -> dict
             changes[BY_KEY[key].column] = value
     if record.email and email_key(record.email) != email_key(existing.email or ""):
         changes["email"] = record.email
+    if kept_uid(record.uid) and existing.uid is None:
+        changes["uid"] = record.uid  # the first card's UID stays: another phone's is another
     if record.tags and not set(record.tags) <= set(existing.tags):
         changes["tags"] = tuple(dict.fromkeys([*existing.tags, *record.tags]))
     if record.extra and any(existing.extra.get(k) != v for k, v in record.extra.items()):

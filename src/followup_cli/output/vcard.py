@@ -12,7 +12,9 @@ LINE_OCTETS = 75
 
 
 def vcard_text(customers: Iterable[dict]) -> Iterable[str]:
-    """Each customer's card; `customers` as services.exporter gives them."""
+    """Each customer's card; `customers` as services.exporter.card_objects gives them.
+    followup's own fields go in X-FOLLOWUP- properties, which other readers pass over and
+    our import reads back, so a round trip keeps a prospect a prospect."""
     for customer in customers:
         lines = ["BEGIN:VCARD", "VERSION:3.0", "FN:" + _escape(customer["name"])]
         lines.append("N:" + _name_parts(customer["name"]))
@@ -26,6 +28,12 @@ def vcard_text(customers: Iterable[dict]) -> Iterable[str]:
             lines.append("CATEGORIES:" + ",".join(_escape(tag) for tag in customer["tags"]))
         if customer.get("notes"):
             lines.append("NOTE:" + _escape(customer["notes"]))
+        lines.append("UID:" + _escape(customer["uid"]))
+        lines.append("X-FOLLOWUP-STATUS:" + customer["status"])
+        if customer.get("cadence_days"):
+            lines.append(f"X-FOLLOWUP-CADENCE-DAYS:{customer['cadence_days']}")
+        if customer.get("tags"):  # exactly, where CATEGORIES is what address books read
+            lines.append("X-FOLLOWUP-TAGS:" + ",".join(_escape(tag) for tag in customer["tags"]))
         lines.append("END:VCARD")
         yield "".join(_folded(line) + "\r\n" for line in lines)
 

@@ -31,7 +31,11 @@ class Added(NamedTuple):
 
 
 def add_customer(store: Store, new: NewCustomer, today: dt.date) -> Added:
-    fields = {key: BY_KEY[key].clean(getattr(new, key)) for key in FILE_KEYS if key != "status"}
+    fields = {
+        key: BY_KEY[key].clean(getattr(new, key))
+        for key in FILE_KEYS
+        if key not in ("status", "uid")  # a UID comes with a card, never typed
+    }
     fields["status"] = values.clean_status(new.status, ADDABLE_STATUSES)
     with store.transaction(f"add {fields['name']}"):
         refuse_taken_email(store, fields["email"])

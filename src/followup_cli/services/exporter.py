@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 from followup_cli.customer_fields import FILE_KEYS
 from followup_cli.errors import InvalidInputError
+from followup_cli.services.lookup import card_uid
 from followup_cli.store import Store
 
 COLUMNS = {
@@ -36,6 +37,14 @@ def export_objects(store: Store, kind: str) -> Iterator[dict]:
         if kind == "customers":
             item["tags"] = json.loads(item["tags"] or "[]")
         yield item
+
+
+def card_objects(store: Store) -> Iterator[dict]:
+    """Customers as their vCards carry them: the file fields, and the UID that finds each
+    again when the cards come back (services.lookup.card_uid)."""
+    for customer in store.export_whole_customers():
+        item = {key: getattr(customer, key) for key in FILE_KEYS}
+        yield item | {"tags": list(customer.tags), "uid": card_uid(customer)}
 
 
 def export_cell(value) -> str:

@@ -9,10 +9,12 @@ Two questions, one comparison (values.name_key: case and accents folded):
 An ambiguous answer is refused with the candidates listed, so nothing changes on a guess.
 """
 
+import re
+
 from followup_cli.errors import AmbiguousError, InvalidInputError, NotFoundError
 from followup_cli.models import Customer
 from followup_cli.store import Store
-from followup_cli.values import is_whole_number, name_key
+from followup_cli.values import email_key, is_whole_number, name_key
 
 CANDIDATES_SHOWN = 5
 MAX_PARTIAL_MATCHES = 50
@@ -51,17 +53,58 @@ def resolve_customer(store: Store, reference: str) -> Customer:
     )
 
 
-def customer_named(store: Store, name: str, email: str | None) -> Customer | None:
-    """The customer this person already is, or None: by email when there is one, else by the
-    whole name. Several customers with the name and no email to tell them apart: refused."""
+def customer_named(
+    store: Store, name: str, email: str | None, uid: str | None = None
+) -> Customer | None:
+    """The customer this person already is, or None: by the UID of their card when one is
+    on file (card_uid), else by email when there is one, else by the whole name. Several
+    customers with the name and nothing to tell them apart: refused."""
+    if uid:
+        found = _customer_with_uid(store, uid, name, email)
+        if found:
+            return found
     if email:
         return store.customer_by_email(email)
     named = store.customers_with_name_key(name_key(name))
+    if uid:  # someone who kept another card's UID is another card's person
+        named = [customer for customer in named if customer.uid in (None, uid)]
     if len(named) > 1:
         raise AmbiguousError(
             f"several customers are named {name!r}: {_listed(named)}; give the email to say which"
         )
     return named[0] if named else None
+
+
+def card_uid(customer: Customer) -> str:
+    """The UID a customer's vCard carries: the one they came with, else one made from their
+    id and the day they were added, the same in every export of this book."""
+    return customer.uid or f"urn:followup:customer:{customer.id}:{customer.created_on}"
+
+
+_MADE_UID = re.compile(r"urn:followup:customer:(\d{1,18}):(\d{4}-\d\d-\d\d)")
+
+
+def kept_uid(uid: str | None) -> str | None:
+    """The UID a customer keeps from a card: none made by card_uid, which names a customer
+    of one book only (another book that kept it would export a UID naming someone else)."""
+    return None if uid is None or _MADE_UID.fullmatch(uid) else uid
+
+
+def _customer_with_uid(store: Store, uid: str, name: str, email: str | None) -> Customer | None:
+    """A UID made by card_uid names the customer with that id who was added that day and
+    came with no UID of their own, when the name or the email agrees too: another book's
+    customer of the same id and day is someone else."""
+    kept = store.customers_with_uid(uid)
+    if len(kept) == 1:
+        return kept[0]
+    made = _MADE_UID.fullmatch(uid)
+    if kept or not made:
+        return None
+    customer = store.customer_by_id(int(made.group(1)))
+    if customer is None or customer.uid or str(customer.created_on) != made.group(2):
+        return None
+    same_email = email and email_key(email) == email_key(customer.email or "")
+    return customer if same_email or name_key(name) == name_key(customer.name) else None
 
 
 def describe(customer: Customer) -> str:

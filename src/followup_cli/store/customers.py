@@ -7,11 +7,12 @@ from itertools import compress
 
 from followup_cli.customer_fields import BY_KEY, FILE_KEYS
 from followup_cli.models import Customer
-from followup_cli.store.decode import CUSTOMER_COLUMNS, customer_from_row
+from followup_cli.store.decode import CUSTOMER_COLUMNS, customer_from_row, to_date
 from followup_cli.store.derived import (
     CADENCE_TAG,
     EFFECTIVE_CADENCE,
     KNOWN_SINCE,
+    LAST_CONTACT_OF,
     last_contacts_until,
     silent_too_long,
 )
@@ -142,6 +143,16 @@ class CustomerQueries:
             f"{_SELECT} WHERE lower(email) = lower(?) AND email IS NOT NULL", (email,)
         ).fetchone()
         return customer_from_row(row) if row else None
+
+    def last_contact_so_far(self, customer_id: int) -> dt.date | None:
+        """The customer's last contact as the facts say it now, inside a transaction whose
+        recompute has not run yet (the stored column says it as of the last commit)."""
+        row = self.connection.execute(LAST_CONTACT_OF, (customer_id,)).fetchone()
+        return to_date(row[0]) if row else None
+
+    def customers_with_uid(self, uid: str) -> list[Customer]:
+        rows = self.connection.execute(f"{_SELECT} WHERE uid = ? ORDER BY id", (uid,))
+        return [customer_from_row(row) for row in rows]
 
     def customers_with_name_key(self, key: str) -> list[Customer]:
         """Customers whose whole name compares equal (values.name_key): an index probe."""

@@ -88,6 +88,14 @@ _FULFILLING_CONTACT = (
 )
 
 
+# One customer's last contact day (one parameter, the customer), straight from the facts:
+# for a writer that must know it before its transaction's recompute has run.
+LAST_CONTACT_OF = (
+    "SELECT t.date FROM touchpoints t WHERE t.customer_id = ? "
+    f"AND t.kind IN ({CONTACT_KIND_LIST}) {_LATEST_FIRST} LIMIT 1"
+)
+
+
 def last_contacts_until() -> str:
     """SQL of (customer_id, last_on, kind): each customer's last contact on or before a day
     (one parameter), by the rule the stored column follows; for `due --as-of`."""

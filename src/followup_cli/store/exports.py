@@ -1,8 +1,10 @@
 """Whole tables read back in a stable order, for `followup export`."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from followup_cli.customer_fields import BY_KEY, FILE_KEYS
+from followup_cli.models import Customer
+from followup_cli.store.decode import CUSTOMER_COLUMNS, customer_from_row
 
 
 class ExportQueries:
@@ -13,6 +15,11 @@ class ExportQueries:
             f"SELECT {', '.join(BY_KEY[key].column for key in FILE_KEYS)} "
             "FROM customers ORDER BY id"
         )
+
+    def export_whole_customers(self) -> Iterator[Customer]:
+        """Every customer in the order they were added, as export_customers gives them."""
+        rows = self.connection.execute(f"SELECT {CUSTOMER_COLUMNS} FROM customers ORDER BY id")
+        return map(customer_from_row, rows)
 
     def export_touchpoints(self) -> Iterable[tuple]:
         return self.connection.execute(

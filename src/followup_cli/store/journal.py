@@ -81,15 +81,23 @@ def create_journal_tables(connection: sqlite3.Connection) -> None:
             f"after INTEGER NOT NULL, present INTEGER NOT NULL, {columns}, "
             "PRIMARY KEY (change_id, row_id, after)) WITHOUT ROWID"
         )
-        watched = ", ".join(f'"{column}"' for column in journaled_columns(connection, table))
-        for event in (f"UPDATE OF {watched}", "DELETE"):
-            connection.execute(
-                f"CREATE TRIGGER touched_{table}_{event.split()[0].lower()} AFTER {event} "
-                f"ON {table} WHEN (SELECT active FROM followup_writing) = 0 BEGIN "
-                f"DELETE FROM journal_touched WHERE tbl = '{table}' AND row_id = OLD.rowid; "
-                f"INSERT INTO journal_touched VALUES ('{table}', OLD.rowid, "
-                "(SELECT coalesce(max(id), 0) FROM changes)); END"
-            )
+        watch_other_writers(connection, table)
+
+
+def watch_other_writers(connection: sqlite3.Connection, table: str) -> None:
+    """The triggers that note a row another tool updated or deleted; made again by a
+    migration that adds a column to `table`, so that the column is watched too."""
+    watched = ", ".join(f'"{column}"' for column in journaled_columns(connection, table))
+    for event in (f"UPDATE OF {watched}", "DELETE"):
+        name = f"touched_{table}_{event.split()[0].lower()}"
+        connection.execute(f"DROP TRIGGER IF EXISTS {name}")
+        connection.execute(
+            f"CREATE TRIGGER {name} AFTER {event} "
+            f"ON {table} WHEN (SELECT active FROM followup_writing) = 0 BEGIN "
+            f"DELETE FROM journal_touched WHERE tbl = '{table}' AND row_id = OLD.rowid; "
+            f"INSERT INTO journal_touched VALUES ('{table}', OLD.rowid, "
+            "(SELECT coalesce(max(id), 0) FROM changes)); END"
+        )
 
 
 def journaled_columns(connection: sqlite3.Connection, table: str) -> list[str]:

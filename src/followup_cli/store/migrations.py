@@ -12,7 +12,7 @@ from pathlib import Path
 from followup_cli.errors import DatabaseError
 from followup_cli.store.connection import make_private
 from followup_cli.store.derived import derive_promises, recompute
-from followup_cli.store.journal import create_journal_tables
+from followup_cli.store.journal import create_journal_tables, watch_other_writers
 from followup_cli.store.summaries import create_summaries, defer_summaries
 from followup_cli.store.summaries import refresh as refresh_summaries
 
@@ -188,6 +188,16 @@ def _derive_in_one_place(db) -> None:
     refresh_summaries(db.conn)
 
 
+def _keep_card_uids(db) -> None:
+    """Migration 8: a customer keeps the UID of the vCard that created them (a phone's, an
+    address book's, the book's own export), so that importing the same cards again finds
+    them by it before any name; the journal keeps it like any other field."""
+    db.execute("ALTER TABLE customers ADD COLUMN uid TEXT")
+    db.execute("CREATE INDEX customers_uid ON customers(uid) WHERE uid IS NOT NULL")
+    db.execute('ALTER TABLE journal_customers ADD COLUMN "uid"')
+    watch_other_writers(db.conn, "customers")
+
+
 MIGRATIONS: list[Callable] = [
     _create_core_tables,
     _add_name_keys,
@@ -196,6 +206,7 @@ MIGRATIONS: list[Callable] = [
     _key_gathered_touchpoints,
     create_summaries,
     _derive_in_one_place,
+    _keep_card_uids,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
