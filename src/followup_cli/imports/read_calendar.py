@@ -9,11 +9,7 @@ included), and recurring-ical-events expands RRULE, RDATE, EXDATE and occurrence
 RECURRENCE-ID, one series (the events sharing a UID) at a time; both are imported only by
 this command.
 
-How leniently (the README says the same): an event cannot be read when its start cannot be
-read, or when its repeat rule cannot be read once stray spaces are taken out; an EXDATE or
-RDATE that cannot be read is left out with a warning; an empty property, a second DTSTART,
-an end that cannot be read or comes before the start, and alarms are not looked at. Time
-zones: see _learn_zones.
+How leniently: see the README's "Calendars" section, which says it as this module does it.
 """
 
 import datetime as dt
@@ -60,7 +56,8 @@ class CalendarFile:
             raise InvalidInputError(f"{self.label} is not a calendar we can read: {reason}")
         # Two days past today: a meeting today in a zone ahead of ours still counts; the
         # writer passes over what falls after today once converted to the local date.
-        expand = _Expansion(icalendar, recurring_ical_events, parts, self.today + _TWO_DAYS)
+        until = self.today + dt.timedelta(days=2)
+        expand = _Expansion(icalendar, recurring_ical_events, parts, until)
         with warnings.catch_warnings():  # icalendar's guesses about zone names: ours to make
             warnings.simplefilter("ignore")
             _learn_zones(icalendar, parts)
@@ -76,9 +73,6 @@ class CalendarFile:
             for events in series.values():
                 yield from expand.series(events)
         self.done = self.size
-
-
-_TWO_DAYS = dt.timedelta(days=2)
 
 
 @dataclass

@@ -53,25 +53,36 @@ def terminal_width() -> int | None:
 def wrapped_line(text: str) -> None:
     """A line of a report: wrapped at a terminal's width (continued two spaces further in),
     whole in a pipe."""
-    width = terminal_width()
-    if width is None or len(text) <= width:
-        line(text)
-        return
-    import textwrap
-
-    indent = " " * (len(text) - len(text.lstrip()) + 2)
-    for part in textwrap.wrap(text, width, subsequent_indent=indent, break_on_hyphens=False):
+    for part in _wrapped(text, terminal_width()):
         line(part)
 
 
+def _wrapped(text: str, width: int | None) -> list[str]:
+    if width is None or len(text) <= width:
+        return [text]
+    import textwrap
+
+    indent = " " * (len(text) - len(text.lstrip()) + 2)
+    return textwrap.wrap(text, width, subsequent_indent=indent, break_on_hyphens=False)
+
+
+def _stderr_width() -> int | None:
+    """The width of the terminal stderr is, or None when it goes to a file or a pipe (a log
+    gets each message on one line, for grep)."""
+    try:
+        return os.get_terminal_size(sys.stderr.fileno()).columns if sys.stderr.isatty() else None
+    except (AttributeError, OSError, ValueError):
+        return None
+
+
 def error(text: str) -> None:
-    sys.stderr.write(f"followup: {neutralise(text)}\n")
+    sys.stderr.write("\n".join(_wrapped(f"followup: {neutralise(text)}", _stderr_width())) + "\n")
     sys.stderr.flush()
 
 
 def notice(text: str) -> None:
     """A remark for the person, on stderr, so that stdout stays pure data for scripts."""
-    sys.stderr.write(neutralise(text) + "\n")
+    sys.stderr.write("\n".join(_wrapped(neutralise(text), _stderr_width())) + "\n")
 
 
 def json_document(data) -> None:

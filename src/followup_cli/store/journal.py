@@ -4,24 +4,22 @@ A change keeps, for each row it wrote, two images: the row before the change (or
 not exist) and the row as the change left it (or that it deleted it). Images are kept in
 journal tables shaped like the tables they copy, with no declared types, so REAL, BLOB, TEXT
 and NULL come back bit for bit.
-- Updates and deletes are caught by TEMP triggers that this connection creates when it
-  writes: `sqlite3`, Datasette and other tools never fire them, so only followup's own
-  writes are journaled.
+- Updates and deletes are caught by TEMP triggers of this connection: other tools never
+  fire them, so only followup's own writes are journaled.
 - Inserts cost nothing per row: a transaction holds the write lock, so the rows above each
-  table's largest rowid at its start are its own. At its end they are recorded as "did not
-  exist before"; the rows it updated or deleted get their after images in one statement.
-- A row a change inserted needs no after image: permanent triggers record, in
-  journal_touched, each row another writer updates or deletes (followup's own writes step
-  aside, being journaled), so the row is as the change left it unless touched since.
+  table's largest rowid at its start are its own, recorded at its end as "did not exist
+  before"; the rows it updated or deleted get their after images in one statement.
+- A row a change inserted needs no after image: permanent triggers record in journal_touched
+  each row other writers update or delete, so it is as the change left it unless listed.
 - A transaction whose writes leave every row as it found it records no change.
 - A change can span transactions (`work` saves each answer of a customer at once); each adds
   its rows. Changes are undone newest first, in the order they began: a call logged in
   another terminal during a `work` round is undone before the round's customer.
 - Derived columns (store/derived.py) are not journaled: undo puts the facts back and they
   are recomputed, so a contact another tool logged since still counts.
-Undo first checks that every row is still as the change left it. If another command or
-tool has since changed, deleted or reused one, or added a row that hangs from a row the
-change created, undo refuses and names it: taking the change back would lose their work.
+Undo first checks that every row is still as the change left it; if another command or tool
+has since changed, deleted or reused one, or hung a row from a row the change created, undo
+refuses and names it: taking the change back would lose their work.
 """
 
 import datetime as dt
@@ -85,15 +83,14 @@ def create_journal_tables(connection: sqlite3.Connection) -> None:
 
 
 def watch_other_writers(connection: sqlite3.Connection, table: str) -> None:
-    """The triggers that note a row another tool updated or deleted; made again by a
-    migration that adds a column to `table`, so that the column is watched too."""
+    """Triggers noting rows other tools update or delete (again after a new column)."""
     watched = ", ".join(f'"{column}"' for column in journaled_columns(connection, table))
     for event in (f"UPDATE OF {watched}", "DELETE"):
         name = f"touched_{table}_{event.split()[0].lower()}"
         connection.execute(f"DROP TRIGGER IF EXISTS {name}")
         connection.execute(
-            f"CREATE TRIGGER {name} AFTER {event} "
-            f"ON {table} WHEN (SELECT active FROM followup_writing) = 0 BEGIN "
+            f"CREATE TRIGGER {name} AFTER {event} ON {table} WHEN (SELECT active FROM "
+            "followup_writing) = 0 BEGIN "
             f"DELETE FROM journal_touched WHERE tbl = '{table}' AND row_id = OLD.rowid; "
             f"INSERT INTO journal_touched VALUES ('{table}', OLD.rowid, "
             "(SELECT coalesce(max(id), 0) FROM changes)); END"
