@@ -3,12 +3,28 @@
 removing one breaks scripts and must not happen."""
 
 import json
+import re
+from pathlib import Path
 
 import pytest
 
-from followup_cli.customer_fields import FIELDS
-
-CUSTOMER = [field.key for field in FIELDS]
+# Written out, never derived from the code: a key the code drops or adds must fail here.
+CUSTOMER = [
+    "id",
+    "name",
+    "email",
+    "phone",
+    "company",
+    "tags",
+    "notes",
+    "status",
+    "cadence_days",
+    "uid",
+    "last_contact",
+    "last_contact_kind",
+    "sales_total",
+    "created_on",
+]
 DUE = [
     "id",
     "name",
@@ -35,6 +51,21 @@ REFERRAL = [
     "referred_status",
 ]
 TOUCHPOINT = ["id", "customer_id", "date", "kind", "note", "amount"]
+IMPORT_REPORT = [
+    "kind",
+    "dry_run",
+    "written",
+    "created",
+    "updated",
+    "unchanged",
+    "skipped",
+    "rejected",
+    "problems",
+    "warnings",
+    "unmapped_columns",
+    "skipped_because",
+    "lanes",
+]
 LISTINGS = {
     ("list",): CUSTOMER,
     ("due", "--all"): DUE,
@@ -99,18 +130,34 @@ def test_import_report_keys(cli, tmp_path):
     path = tmp_path / "c.csv"
     path.write_text("name,email\nAna,ana@x.example\n", encoding="utf-8")
     report = json.loads(cli.ok("import", "customers", path, "--format", "json"))
-    assert list(report) == [
-        "kind",
-        "dry_run",
-        "written",
-        "created",
-        "updated",
-        "unchanged",
-        "skipped",
-        "rejected",
-        "problems",
-        "warnings",
-        "unmapped_columns",
-        "skipped_because",
-        "lanes",
-    ]
+    assert list(report) == IMPORT_REPORT
+
+
+README_ROWS = {
+    "`list` (and the top of `show`)": CUSTOMER,
+    "`due`, and `remind`'s `stale`": DUE,
+    "touchpoints": TOUCHPOINT,
+    "referrals": REFERRAL,
+    "`referrals --tree`": LISTINGS[("referrals", "--tree")],
+    "`pitch`": LISTINGS[("pitch",)],
+    "`duplicates`": LISTINGS[("duplicates",)],
+    "`tags`": LISTINGS[("tags",)],
+    "`undo --list`": LISTINGS[("undo", "--list")],
+    "`remind` (one object)": ["date", "overdue", "due_today", "stale", "referrals_to_thank"],
+    "`import` (one object)": IMPORT_REPORT,
+    "follow-ups": FOLLOW_UP,
+}
+
+
+def test_the_readme_lists_the_same_keys():
+    """The README's key table is the contract users read: it says what this file locks."""
+    text = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    table = text.split("## JSON keys", 1)[1].split("\n## ", 1)[0]
+    rows = {}
+    for row in table.splitlines():
+        cells = row.split(" | ")
+        if len(cells) == 2 and not row.startswith("|---"):
+            rows[cells[0].removeprefix("| ")] = re.findall(r"`([a-z_]+)`", cells[1])
+    for label, keys in README_ROWS.items():
+        found = [row for name, row in rows.items() if name.startswith(label)]
+        assert found == [keys], label
