@@ -66,13 +66,17 @@ def _wrapped(text: str, width: int | None) -> list[str]:
     return textwrap.wrap(text, width, subsequent_indent=indent, break_on_hyphens=False)
 
 
+MIN_WRAP_WIDTH = 20
+
+
 def _stderr_width() -> int | None:
     """The width of the terminal stderr is, or None when it goes to a file or a pipe (a log
     gets each message on one line, for grep)."""
     try:
-        return os.get_terminal_size(sys.stderr.fileno()).columns if sys.stderr.isatty() else None
+        columns = os.get_terminal_size(sys.stderr.fileno()).columns if sys.stderr.isatty() else 0
     except (AttributeError, OSError, ValueError):
         return None
+    return columns if columns >= MIN_WRAP_WIDTH else None  # a new pty says 0 columns
 
 
 def error(text: str) -> None:
