@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEMO_DB := demo/followup.db
 DEMO_TODAY := 2026-11-24
 
-.PHONY: demo test lint format bench clean
+.PHONY: demo test lint format quick-table bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,12 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# The fast path's option table, read off the Typer commands; tests/test_quick.py fails
+# until it is regenerated after an option changes.
+quick-table: $(STAMP)
+	$(BIN)/python -m followup_cli.cli.quick_build
+	$(BIN)/ruff format --quiet src/followup_cli/cli/quick_table.py
 
 test: lint
 	$(BIN)/python -m pytest

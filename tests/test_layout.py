@@ -40,7 +40,7 @@ def test_the_lazy_command_table_names_every_command_and_its_module():
     assert defined == COMMAND_MODULES
 
 
-TYPER_FREE = ["boundary", "listing", "quick", "reads", "state"]
+TYPER_FREE = ["boundary", "daily", "listing", "quick", "quick_table", "state"]
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ from typing import Annotated
 import typer
 
 from followup_cli import config
-from followup_cli.cli import reads
+from followup_cli.cli import daily
 from followup_cli.cli.app import (
     CustomerArgument,
     FormatOption,
@@ -90,7 +90,7 @@ def due(
 
     Example: followup due --days 45 --limit 20 --tag vip
     """
-    reads.due(state(ctx), days, limit, tag, as_of, everyone, output, raw)
+    daily.due(state(ctx), days, limit, tag, as_of, everyone, output, raw)
 
 
 @app.command()

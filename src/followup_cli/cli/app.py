@@ -13,8 +13,8 @@ from typer.core import TyperGroup
 
 from followup_cli import config
 from followup_cli.cli.boundary import PipeClosed, guarded, interrupted
+from followup_cli.cli.daily import print_version
 from followup_cli.cli.listing import MAX_LIMIT, DetailFormat, TableFormat
-from followup_cli.cli.reads import print_version
 from followup_cli.cli.state import State, from_options
 from followup_cli.errors import (
     EXIT_INTERRUPTED,

@@ -6,7 +6,7 @@ from typing import Annotated
 import typer
 
 from followup_cli import config
-from followup_cli.cli import reads
+from followup_cli.cli import daily
 from followup_cli.cli.app import (
     CustomerArgument,
     DetailFormatOption,
@@ -149,7 +149,7 @@ def show(
 
     Example: followup show ana
     """
-    reads.show(state(ctx), customer, everything, output)
+    daily.show(state(ctx), customer, everything, output)
 
 
 @app.command()

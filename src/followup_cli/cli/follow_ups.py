@@ -5,7 +5,7 @@ from typing import Annotated
 import typer
 
 from followup_cli import config
-from followup_cli.cli import reads
+from followup_cli.cli import daily
 from followup_cli.cli.app import (
     CustomerArgument,
     FormatOption,
@@ -200,8 +200,8 @@ def remind(
         bool, typer.Option(help="Say 'nothing to do' instead of printing nothing.")
     ] = False,
     output: Annotated[
-        reads.DigestFormat, typer.Option("--format", "-f", help="text, markdown or json.")
-    ] = reads.DigestFormat.text,
+        daily.DigestFormat, typer.Option("--format", "-f", help="text, markdown or json.")
+    ] = daily.DigestFormat.text,
 ) -> None:
     """Today's digest for cron: promises due, stale customers, referrals to thank.
 
@@ -209,4 +209,4 @@ def remind(
 
     Example (crontab): 0 8 * * 1-5 /usr/local/bin/followup remind
     """
-    reads.remind(state(ctx), days, limit, always, output)
+    daily.remind(state(ctx), days, limit, always, output)

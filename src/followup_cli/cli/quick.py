@@ -6,135 +6,48 @@ A line runs here only when this parser reads it exactly as Click would: global o
 command, then its options (`--name value`, `--name=value`, `-x value`) and arguments, each
 option at most once and no value starting with "-". Anything else (--help, a mistake, a
 value out of range, `-l5`, completion) returns, and Typer parses the line and words
-its errors. The bodies are the Typer commands' own (cli/reads.py). tests/test_quick.py
-holds each spec to its Typer command, option by option and default by default, and runs
-generated lines through both parsers.
+its errors. The options are read off the Typer commands into cli/quick_table.py (generated
+by cli/quick_build.py, so no spelling is written twice), and the bodies are theirs too
+(cli/daily.py).
 """
 
 import os
-from collections.abc import Callable
-from enum import StrEnum
 from typing import NamedTuple
 
-from followup_cli.cli import reads
+from followup_cli.cli import daily
 from followup_cli.cli.boundary import guarded
-from followup_cli.cli.listing import MAX_LIMIT, DetailFormat, TableFormat
+from followup_cli.cli.quick_table import COMMANDS
 from followup_cli.cli.state import from_options
-from followup_cli.models import DEFAULT_CADENCE_DAYS
-from followup_cli.values import MAX_CADENCE_DAYS
 
 
-class Count(NamedTuple):
-    """A whole number in a range, written in ASCII digits (Click also takes "+5" and
-    " 5"; those go to Typer)."""
-
-    low: int
-    high: int
-
-    def read(self, text: str) -> int | None:
-        if not (text.isascii() and text.isdigit()):
-            return None
-        number = int(text)
-        return number if self.low <= number <= self.high else None
-
-
-class Text:
-    @staticmethod
-    def read(text: str) -> str:
-        return text
-
-
-class Choice(NamedTuple):
-    values: type[StrEnum]
-
-    def read(self, text: str) -> StrEnum | None:
+def _value(kind: str, detail, text: str):
+    """A value as Click would take it, or None to leave the line to Typer: a whole number
+    in its range written in ASCII digits (Click also takes "+5" and " 5"), text, or a
+    choice by its value."""
+    if text.startswith("-"):
+        return None
+    if kind == "count":
+        low, high = detail
+        return int(text) if text.isascii() and text.isdigit() and low <= int(text) <= high else None
+    if kind == "choice":
         try:
-            return self.values(text)  # by value, as Typer's choice matches
+            return detail(text)
         except ValueError:
             return None
-
-
-class Flag(NamedTuple):
-    value: bool
-
-
-class Command(NamedTuple):
-    run: Callable[..., None]  # the body in cli/reads.py
-    options: dict  # each spelling -> (parameter, Count | Text | Choice | Flag)
-    defaults: dict  # parameter -> its value when not given
-    arguments: tuple[str, ...] = ()
-
-
-_DAYS = ("days", Count(1, MAX_CADENCE_DAYS))
-_LIMIT = ("limit", Count(0, MAX_LIMIT))
-
-COMMANDS = {
-    "due": Command(
-        reads.due,
-        {
-            "--days": _DAYS,
-            "--limit": _LIMIT,
-            "-l": _LIMIT,
-            "--tag": ("tag", Text),
-            "-t": ("tag", Text),
-            "--as-of": ("as_of", Text),
-            "--all": ("everyone", Flag(True)),
-            "--format": ("output", Choice(TableFormat)),
-            "-f": ("output", Choice(TableFormat)),
-            "--raw": ("raw", Flag(True)),
-        },
-        {
-            "days": DEFAULT_CADENCE_DAYS,
-            "limit": 10,
-            "tag": None,
-            "as_of": None,
-            "everyone": False,
-            "output": TableFormat.table,
-            "raw": False,
-        },
-    ),
-    "remind": Command(
-        reads.remind,
-        {
-            "--days": _DAYS,
-            "--limit": _LIMIT,
-            "-l": _LIMIT,
-            "--always": ("always", Flag(True)),
-            "--no-always": ("always", Flag(False)),
-            "--format": ("output", Choice(reads.DigestFormat)),
-            "-f": ("output", Choice(reads.DigestFormat)),
-        },
-        {
-            "days": DEFAULT_CADENCE_DAYS,
-            "limit": 10,
-            "always": False,
-            "output": reads.DigestFormat.text,
-        },
-    ),
-    "show": Command(
-        reads.show,
-        {
-            "--all": ("everything", Flag(True)),
-            "--format": ("output", Choice(DetailFormat)),
-            "-f": ("output", Choice(DetailFormat)),
-        },
-        {"everything": False, "output": DetailFormat.table},
-        arguments=("customer",),
-    ),
-}
+    return text
 
 
 class Line(NamedTuple):
     database: str | None
     pager: bool
-    command: Command
+    command: str
     values: dict
 
 
 def run_if_plain(words: list[str]) -> None:
     """Run the line and exit, or return for Typer to take it."""
     if words == ["--version"]:
-        guarded(reads.print_version)
+        guarded(daily.print_version)
     line = parse(words)
     if line is None:
         return
@@ -142,7 +55,7 @@ def run_if_plain(words: list[str]) -> None:
 
     def run() -> None:
         try:
-            line.command.run(state, **line.values)
+            getattr(daily, line.command)(state, **line.values)
         finally:
             state.close()
 
@@ -164,16 +77,17 @@ def parse(words: list[str]) -> Line | None:
             database = words.pop(0)
         else:
             return None
-    command = COMMANDS.get(words.pop(0)) if words else None
-    if command is None:
+    name = words.pop(0) if words else None
+    if name not in COMMANDS:
         return None
-    values = _command_values(command, words)
+    options, defaults, wanted = COMMANDS[name]
+    values = _command_values(options, wanted, words)
     if values is None:
         return None
-    return Line(database, pager, command, command.defaults | values)
+    return Line(database, pager, name, defaults | values)
 
 
-def _command_values(command: Command, words: list[str]) -> dict | None:
+def _command_values(options: dict, wanted: tuple[str, ...], words: list[str]) -> dict | None:
     values, arguments = {}, []
     while words:
         word = words.pop(0)
@@ -181,22 +95,22 @@ def _command_values(command: Command, words: list[str]) -> dict | None:
             arguments.append(word)
             continue
         name, equals, attached = word.partition("=") if word.startswith("--") else (word, "", "")
-        parameter, kind = command.options.get(name, (None, None))
+        parameter, kind, detail = options.get(name, (None, None, None))
         if parameter is None or parameter in values:
             return None
-        if isinstance(kind, Flag):
+        if kind == "flag":
             if equals:
                 return None
-            values[parameter] = kind.value
+            values[parameter] = detail
             continue
         if not equals:
             if not words:
                 return None
             attached = words.pop(0)
-        value = None if attached.startswith("-") else kind.read(attached)
+        value = _value(kind, detail, attached)
         if value is None:
             return None
         values[parameter] = value
-    if len(arguments) != len(command.arguments):
+    if len(arguments) != len(wanted):
         return None
-    return values | dict(zip(command.arguments, arguments, strict=True))
+    return values | dict(zip(wanted, arguments, strict=True))
