@@ -69,7 +69,7 @@ def cli() -> Cli:
     return Cli()
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def followup_executable() -> str:
     """The installed console script, for tests that need a real process (pipes, cron)."""
     return str(Path(sys.executable).with_name("followup"))
@@ -82,15 +82,22 @@ def bare_env(tmp_path) -> dict:
 
 
 def on_a_terminal(
-    command: list[str], env: dict, columns: int = 80, rows: int = 50, input_too: bool = True
+    command: list[str],
+    env: dict,
+    columns: int = 80,
+    rows: int = 50,
+    input_too: bool = True,
+    **run,
 ) -> str:
     """What a person would see: the command's output is a pseudo-terminal of that size (and
-    its input, unless `input_too` is False: then only stdout is a terminal)."""
+    its input, unless `input_too` is False: then only stdout is a terminal). `run` goes to
+    subprocess.run (cwd=, check=False)."""
     leader, follower = pty.openpty()
     fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
     streams = {"stdin": follower, "stderr": follower} if input_too else {}
+    run = {"check": True, **run}
     try:
-        subprocess.run(command, stdout=follower, env=env, check=True, timeout=60, **streams)
+        subprocess.run(command, stdout=follower, env=env, timeout=60, **streams, **run)
     finally:
         os.close(follower)
     seen = b""
