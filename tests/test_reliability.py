@@ -1,6 +1,6 @@
 """Nothing lost: concurrent writers, a read during a long import, crashes, backups, bad files.
 
-Each guarantee in the README's Reliability section is shown by one test here, doing the real
+Each guarantee in docs/architecture.md's Reliability table is shown by one test here, doing the real
 thing: real processes, real SIGKILLs, real files.
 """
 

@@ -203,7 +203,7 @@ def remind(
         daily.DigestFormat, typer.Option("--format", "-f", help="text, markdown or json.")
     ] = daily.DigestFormat.text,
 ) -> None:
-    """Today's digest for cron: promises due, stale customers, referrals to thank.
+    """Today's digest for cron: promises due, silent customers, referrals to thank.
 
     Prints nothing (exit 0) when there is nothing to do, so cron sends no mail.
 

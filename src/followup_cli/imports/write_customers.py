@@ -202,14 +202,15 @@ def _fills_nothing_new(values: tuple, current: tuple) -> bool:
     return all(value == "" or value == now for value, now in zip(values, current, strict=True))
 
 
-_REPLACED = [key for key in FILE_KEYS if key not in ("email", "tags", "uid")]  # merged apart
+# What a file's value replaces; the email, tags and UID are merged apart (_changes).
+_REPLACED_BY_FILE = [key for key in FILE_KEYS if key not in ("email", "tags", "uid")]
 
 
 def _changes(existing: Customer, record: CustomerRecord, today: dt.date) -> dict:
     """Only what the file fills and differs: an empty cell never blanks a field out, and an
     email that differs only in case is the same address, left as it is on file."""
     changes: dict = {}
-    for key in _REPLACED:
+    for key in _REPLACED_BY_FILE:
         value, current = getattr(record, key), getattr(existing, key)
         if value is not None and value != current:
             changes[BY_KEY[key].column] = value

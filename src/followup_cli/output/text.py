@@ -49,7 +49,7 @@ def digest_lines(digest, markdown: bool) -> list[str]:
         ("Follow-ups due today", [promise_line(f) for f in digest.due_today]),
         (
             "Not heard from you in a while",
-            [f"{bullet}{e.customer.name}: {e.reason}" for e in digest.stale],
+            [f"{bullet}{e.customer.name}: {e.reason}" for e in digest.silent],
         ),
         (
             "Referrals to thank",

@@ -58,7 +58,7 @@ class CustomerChanges(NamedTuple):
     status: str | None = None
 
 
-_REPLACED = ("name", "email", "phone", "company", "notes", "cadence_days", "status")
+_SET_BY_EDIT = ("name", "email", "phone", "company", "notes", "cadence_days", "status")
 
 
 def edit_customer(
@@ -68,7 +68,7 @@ def edit_customer(
         customer = resolve_customer(store, reference)
         store.describe_change(f"edit {customer.name}")
         updates: dict = {}
-        for key in _REPLACED:
+        for key in _SET_BY_EDIT:
             value = getattr(changes, key)
             if value is not None:
                 updates[BY_KEY[key].column] = BY_KEY[key].clean(value)

@@ -1,6 +1,6 @@
 """The daily digest behind `remind`: what to do today, in the order to do it.
 
-Promises first (overdue, then due today), then the stalest customers, then referrals of
+Promises first (overdue, then due today), then the customers silent longest, then referrals of
 the past week not yet thanked. An empty digest means cron should stay silent.
 """
 
@@ -18,12 +18,12 @@ class Digest(NamedTuple):
     today: dt.date
     overdue: list[FollowUp]
     due_today: list[FollowUp]
-    stale: list[DueEntry]
+    silent: list[DueEntry]  # `stale` in the digest's JSON, as scripts read it
     to_thank: list[Referral]
 
     @property
     def empty(self) -> bool:
-        return not (self.overdue or self.due_today or self.stale or self.to_thank)
+        return not (self.overdue or self.due_today or self.silent or self.to_thank)
 
 
 def build_digest(store: Store, today: dt.date, days: int, limit: int) -> Digest:
@@ -33,7 +33,7 @@ def build_digest(store: Store, today: dt.date, days: int, limit: int) -> Digest:
     promised_ids = {follow_up.customer_id for follow_up in promised}
     # Ask for a few more: those already listed under a promise are not repeated. 0: everyone.
     wanted = limit + len(promised_ids) if limit else 0
-    stale = due_list(store, today, days, wanted, promises=False)
-    stale_entries = [e for e in stale.entries if e.customer.id not in promised_ids][: limit or None]
+    listed = due_list(store, today, days, wanted, promises=False)
+    silent = [e for e in listed.entries if e.customer.id not in promised_ids][: limit or None]
     since = today - dt.timedelta(days=THANKS_WINDOW_DAYS - 1)
-    return Digest(today, overdue, due_today, stale_entries, store.unthanked_referrals_since(since))
+    return Digest(today, overdue, due_today, silent, store.unthanked_referrals_since(since))

@@ -7,7 +7,7 @@ from itertools import compress
 
 from followup_cli.customer_fields import BY_KEY, FILE_KEYS
 from followup_cli.models import Customer
-from followup_cli.store.decode import CUSTOMER_COLUMNS, customer_from_row, to_date
+from followup_cli.store.decode import CUSTOMER_SELECT, customer_from_row, to_date
 from followup_cli.store.derived import (
     CADENCE_TAG,
     EFFECTIVE_CADENCE,
@@ -22,7 +22,7 @@ _FILE_FIELDS = [BY_KEY[key] for key in FILE_KEYS]
 EDITABLE_COLUMNS = frozenset(
     [field.column for field in _FILE_FIELDS] + ["extra", "status_changed_on"]
 )
-_SELECT = f"SELECT {CUSTOMER_COLUMNS} FROM customers"
+_SELECT = f"SELECT {CUSTOMER_SELECT} FROM customers"
 _HAS_TAG = "EXISTS (SELECT 1 FROM json_each(customers.tags) WHERE value = ?)"
 
 
@@ -208,16 +208,16 @@ class CustomerQueries:
     ) -> dict[int, tuple[Customer, int, str | None]]:
         """Each customer with the cadence that applies and the tag it comes from, if any."""
         rows = self.connection.execute(
-            f"SELECT {CUSTOMER_COLUMNS}, {EFFECTIVE_CADENCE}, {CADENCE_TAG} FROM customers "
+            f"SELECT {CUSTOMER_SELECT}, {EFFECTIVE_CADENCE}, {CADENCE_TAG} FROM customers "
             "WHERE id IN (SELECT value FROM json_each(?))",
             (default_days, json.dumps(customer_ids)),
         )
         return {row[0]: (customer_from_row(row[:-2]), row[-2], row[-1]) for row in rows}
 
-    def stale_customers(
+    def silent_customers(
         self, as_of: dt.date, default_days: int, tag: str | None, contacted_since_as_of: bool
     ) -> Iterator[tuple[Customer, int, str | None]]:
-        """Active customers silent longer than their cadence, stalest first, lazily, each
+        """Active customers silent longer than their cadence, longest first, lazily, each
         with their cadence and the tag it comes from (store/derived.py).
 
         On today's list the customers_due index yields rows already in rank order, so the
@@ -232,14 +232,14 @@ class CustomerQueries:
             parameters.append(tag)
         if not contacted_since_as_of:
             sql = (
-                f"SELECT {CUSTOMER_COLUMNS}, {CADENCE_TAG}, {EFFECTIVE_CADENCE} AS effective "
+                f"SELECT {CUSTOMER_SELECT}, {CADENCE_TAG}, {EFFECTIVE_CADENCE} AS effective "
                 "FROM customers WHERE status = 'customer' AND (last_contact_on IS NULL OR "
                 f"{silent_too_long('last_contact_on')})"
                 f"{tag_filter} ORDER BY last_contact_on, sales_total DESC, name COLLATE NOCASE"
             )
             rows = self.connection.execute(sql, parameters)
             return ((customer_from_row(row[:-2]), row[-1], row[-2]) for row in rows)
-        columns = CUSTOMER_COLUMNS.replace("last_contact_on", "last.last_on").replace(
+        columns = CUSTOMER_SELECT.replace("last_contact_on", "last.last_on").replace(
             "last_contact_kind", "last.kind"
         )
         sql = (

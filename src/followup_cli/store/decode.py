@@ -6,7 +6,7 @@ import json
 from followup_cli.customer_fields import FIELDS
 from followup_cli.models import Customer, FollowUp, Referral, Touchpoint
 
-CUSTOMER_COLUMNS = ", ".join(field.column for field in FIELDS) + ", extra"
+CUSTOMER_SELECT = ", ".join(field.column for field in FIELDS) + ", extra"
 
 
 def to_date(text: str | None) -> dt.date | None:
@@ -22,7 +22,7 @@ _DECODERS = [(field.key, _DECODE.get(field.kind)) for field in FIELDS]
 
 
 def customer_from_row(row: tuple) -> Customer:
-    """A row of CUSTOMER_COLUMNS as a Customer."""
+    """A row of CUSTOMER_SELECT as a Customer."""
     fields = {
         key: decode(value) if decode else value
         for (key, decode), value in zip(_DECODERS, row, strict=False)

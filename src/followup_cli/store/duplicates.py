@@ -2,7 +2,7 @@
 moving one customer's history onto another."""
 
 from followup_cli.models import Customer
-from followup_cli.store.decode import CUSTOMER_COLUMNS, customer_from_row
+from followup_cli.store.decode import CUSTOMER_SELECT, customer_from_row
 
 
 class DuplicateQueries:
@@ -11,7 +11,7 @@ class DuplicateQueries:
     def customers_sharing_a_name(self) -> list[list[Customer]]:
         """Groups of customers whose names compare equal (values.name_key), by the index."""
         rows = self.connection.execute(
-            f"SELECT {CUSTOMER_COLUMNS}, name_key FROM customers WHERE name_key IN ("
+            f"SELECT {CUSTOMER_SELECT}, name_key FROM customers WHERE name_key IN ("
             "SELECT name_key FROM customers GROUP BY name_key HAVING count(*) > 1) "
             "ORDER BY name_key, id"
         )

@@ -4,7 +4,7 @@ from collections.abc import Iterable, Iterator
 
 from followup_cli.customer_fields import BY_KEY, FILE_KEYS
 from followup_cli.models import Customer
-from followup_cli.store.decode import CUSTOMER_COLUMNS, customer_from_row
+from followup_cli.store.decode import CUSTOMER_SELECT, customer_from_row
 
 
 class ExportQueries:
@@ -18,7 +18,7 @@ class ExportQueries:
 
     def export_whole_customers(self) -> Iterator[Customer]:
         """Every customer in the order they were added, as export_customers gives them."""
-        rows = self.connection.execute(f"SELECT {CUSTOMER_COLUMNS} FROM customers ORDER BY id")
+        rows = self.connection.execute(f"SELECT {CUSTOMER_SELECT} FROM customers ORDER BY id")
         return map(customer_from_row, rows)
 
     def export_touchpoints(self) -> Iterable[tuple]:
