@@ -78,3 +78,30 @@ def test_a_command_imports_only_its_own_module(tmp_path, words, modules):
     cli_modules = [m.removeprefix("followup_cli.cli.") for m in loaded if m.startswith("followup_")]
     assert cli_modules == modules
     assert any(m.startswith("typer") for m in loaded) == ("app" in modules)
+
+
+def test_an_import_loads_the_reader_of_its_kind_only(tmp_path):
+    """A CSV import does not pay for the mail and calendar readers (nor they for each other)."""
+    import subprocess
+    import sys
+
+    (tmp_path / "c.csv").write_text("name,email\nAna,ana@x.example\n")
+    probe = (
+        "import sys\n"
+        "from followup_cli.main import main\n"
+        "sys.argv = ['followup', '--db', *sys.argv[1:]]\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(*sorted(m for m in sys.modules if m.startswith('followup_cli.imports.read_')), "
+        "file=sys.stderr)\n"
+    )
+    ran = subprocess.run(
+        [sys.executable, "-c", probe, str(tmp_path / "b.db"), "import", "customers",
+         str(tmp_path / "c.csv")],
+        capture_output=True,
+        text=True,
+    )  # fmt: skip
+    readers = ran.stderr.strip().splitlines()[-1].split()
+    assert readers == ["followup_cli.imports.read_csv", "followup_cli.imports.read_vcard"]

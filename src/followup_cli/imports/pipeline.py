@@ -30,9 +30,7 @@ from dataclasses import dataclass, field
 from followup_cli.dates.cells import is_slashed, slashed_order_hint
 from followup_cli.errors import FollowupError, InvalidInputError
 from followup_cli.imports.columns import DATE_FIELDS, ColumnMap, detect_preamble, map_columns
-from followup_cli.imports.read_calendar import CalendarFile
 from followup_cli.imports.read_csv import is_directory, load_source, open_csv
-from followup_cli.imports.read_mail import Mailbox
 from followup_cli.imports.read_vcard import FIELDS as VCARD_FIELDS
 from followup_cli.imports.read_vcard import is_vcard_source, open_vcards
 from followup_cli.imports.records import primary_email
@@ -224,10 +222,14 @@ def import_gathered(
 ) -> ImportReport:
     """A mailbox or a calendar into touchpoints of the customers on file; counts are of
     touchpoints, and one already on file (the same message or meeting) is unchanged."""
-    if kind == "mail":
+    if kind == "mail":  # each reader imported by its own kind only
+        from followup_cli.imports.read_mail import Mailbox
+
         reader = Mailbox(source)
         items = reader.messages
     else:
+        from followup_cli.imports.read_calendar import CalendarFile
+
         reader = CalendarFile(source, load_source(source), today)
         items = reader.events
 
