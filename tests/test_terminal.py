@@ -12,11 +12,12 @@ from conftest import TODAY, on_a_terminal
 NAMES = ["Ana Alpha", "Bruno Beta", "Carla Cruz-Castellanos", "Dmitri Dorn"]
 
 
-@pytest.fixture
-def terminal_env(tmp_path, followup_executable):
+@pytest.fixture(scope="module")
+def terminal_env(tmp_path_factory, followup_executable):
+    """One book for the module: every command on it only reads."""
     env = {
         **os.environ,
-        "FOLLOWUP_DB": str(tmp_path / "f.db"),
+        "FOLLOWUP_DB": str(tmp_path_factory.mktemp("terminal") / "f.db"),
         "FOLLOWUP_TODAY": TODAY,
         "TERM": "xterm",
     }

@@ -51,7 +51,7 @@ def due_list(
     listed = {entry.customer.id for entry in entries}
     planned = set() if include_planned else store.customers_with_follow_ups_after(as_of)
     left_out = 0
-    silent = store.silent_customers(as_of, days, tag, contacted_since_as_of=as_of < today)
+    silent = store.due_by_silence(as_of, days, tag, contacted_since_as_of=as_of < today)
     for customer, cadence, cadence_tag in silent:
         if limit and len(entries) >= limit:
             break

@@ -214,7 +214,7 @@ class CustomerQueries:
         )
         return {row[0]: (customer_from_row(row[:-2]), row[-2], row[-1]) for row in rows}
 
-    def silent_customers(
+    def due_by_silence(
         self, as_of: dt.date, default_days: int, tag: str | None, contacted_since_as_of: bool
     ) -> Iterator[tuple[Customer, int, str | None]]:
         """Active customers silent longer than their cadence, longest first, lazily, each
