@@ -294,6 +294,12 @@ def test_the_first_released_schema_opens_with_every_row(cli, tmp_path):
         assert connection.execute("PRAGMA user_version").fetchone()[0] == (
             migrations.SCHEMA_VERSION
         )
+        applied = connection.execute("SELECT name, applied_at FROM migrations ORDER BY rowid")
+        names = [migrations.migration_name(step) for step in migrations.MIGRATIONS]
+        records = list(applied)
+        assert [name for name, _ in records] == names
+        # Schema 1 here: 2 to 8 ran before the record was kept, 9 on kept it.
+        assert [when is not None for _, when in records] == [False] * 8 + [True]
 
 
 def test_a_migration_backs_up_first(cli, database, monkeypatch):

@@ -1,8 +1,10 @@
-"""The schema, as numbered steps recorded in PRAGMA user_version.
+"""The schema, as named steps (MIGRATIONS), numbered in PRAGMA user_version and listed by
+name, with when each was applied, in the `migrations` table.
 
-Each step runs in one transaction together with the version bump, so a file is always at a
-known version. A file whose version is newer than this code knows is refused, never downgraded.
-sqlite-utils builds the tables; it is imported only when a migration actually has to run.
+Each step runs in one transaction together with its record and the version bump, so a file
+is always at a known version. A file whose version is newer than this code knows is refused,
+never downgraded. sqlite-utils builds the tables; it is imported only when a migration
+actually has to run.
 """
 
 import sqlite3
@@ -198,6 +200,21 @@ def _keep_card_uids(db) -> None:
     watch_other_writers(db.conn, "customers")
 
 
+def _record_migrations(db) -> None:
+    """Migration 9: each migration by name in `migrations`, with the moment it was applied
+    (sqlite-utils' Migrations keep the same record); those applied before the record was
+    kept are listed with no moment."""
+    db.execute("CREATE TABLE migrations (name TEXT PRIMARY KEY, applied_at TEXT)")
+    db.conn.executemany(
+        "INSERT INTO migrations VALUES (?, NULL)",
+        [(migration_name(step),) for step in MIGRATIONS[: MIGRATIONS.index(_record_migrations)]],
+    )
+
+
+def migration_name(step: Callable) -> str:
+    return step.__name__.lstrip("_")
+
+
 MIGRATIONS: list[Callable] = [
     _create_core_tables,
     _add_name_keys,
@@ -207,6 +224,7 @@ MIGRATIONS: list[Callable] = [
     create_summaries,
     _derive_in_one_place,
     _keep_card_uids,
+    _record_migrations,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -279,6 +297,11 @@ def _migrate(connection: sqlite3.Connection, from_version: int, until: int | Non
                 connection.execute("COMMIT")
                 continue
             step(db)
+            if number > MIGRATIONS.index(_record_migrations):  # committed with its record
+                connection.execute(
+                    "INSERT INTO migrations VALUES (?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+                    (migration_name(step),),
+                )
             connection.execute(f"PRAGMA user_version = {number}")
             connection.execute("COMMIT")
         except BaseException:
