@@ -72,3 +72,13 @@ def test_bad_log_input_changes_nothing(cli):
     cli.fails("log", "ana", "--bogus", code=2)
     assert shown(cli)["touchpoints"] == []
     assert shown(cli)["open_follow_ups"] == []
+
+
+def test_logging_the_same_contact_twice_says_so_in_english(cli):
+    cli.ok("add", "Carla Cruz")
+    cli.ok("log", "carla", "email", "catalogue")
+    again = cli("log", "carla", "email", "catalogue")
+    assert again.exit_code == 0
+    assert "Carla Cruz already had an email on" in again.stderr
+    cli.ok("log", "carla", "call")
+    assert "already had a call on" in cli("log", "carla", "call").stderr

@@ -47,6 +47,12 @@ def clean_name(value: str | None) -> str:
     return " ".join(name.split())
 
 
+def a_or_an(noun: str) -> str:
+    """ "an email", "a call": the article English gives a touchpoint kind (each begins with
+    the sound of its first letter)."""
+    return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
+
+
 def count_of(number: int, noun: str) -> str:
     """ "1 day", "2 days": one rule for every count followup writes in words."""
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"

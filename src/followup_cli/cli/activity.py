@@ -20,6 +20,7 @@ from followup_cli.cli.app import (
 from followup_cli.cli.listing import TableFormat, emit
 from followup_cli.models import DEFAULT_CADENCE_DAYS
 from followup_cli.output import objects, render, text
+from followup_cli.values import a_or_an
 
 
 @app.command()
@@ -66,7 +67,7 @@ def log(
     render.line(message)
     if logged.repeated:
         render.notice(
-            f"{logged.customer.name} already had a {touchpoint.kind} on {touchpoint.date}; "
+            f"{logged.customer.name} already had {a_or_an(touchpoint.kind)} on {touchpoint.date}; "
             "logged it again (`followup undo` takes it back)"
         )
 

@@ -38,7 +38,9 @@ def split_kind_and_note(words: list[str], amount: float | None) -> tuple[str, st
 
 
 def _amount_without_sale(kind: str) -> InvalidInputError:
-    return InvalidInputError(f"--amount goes with a sale, not a {kind}; make it a `sale`")
+    return InvalidInputError(
+        f"--amount goes with a sale, not {values.a_or_an(kind)}; make it a `sale`"
+    )
 
 
 def record_touchpoint(
