@@ -147,6 +147,7 @@ def test_an_import_report_fits_a_narrow_terminal(followup_executable, tmp_path):
     """The summary of a big import ran past 80 columns ("dry run, nothing written: 100000
     created, ..."); at a terminal every report line wraps, in a pipe it stays whole."""
     env = {**os.environ, "FOLLOWUP_DB": str(tmp_path / "f.db"), "FOLLOWUP_TODAY": TODAY}
+    env.pop("COLUMNS", None)  # the terminal's own size, not the test runner's
     path = tmp_path / "people.csv"
     path.write_text("name,email,favourite_colour\nAna Alpha,ana@x.example,teal\nBo,not-an-email,\n")
     command = [followup_executable, "import", "customers", str(path), "--dry-run"]
