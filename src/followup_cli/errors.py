@@ -51,3 +51,23 @@ class Interrupted(BaseException):
 
 class OutOfRangeError(UsageError):
     """A number outside its range: exit 2, as for --days 0 or --limit -1."""
+
+
+# The refusals a user meets in more than one command or import, worded once: the same
+# mistake reads the same wherever it is made.
+
+
+def cannot_read(path, reason: str) -> str:
+    return f"cannot read {path}: {reason}"
+
+
+def cannot_write(path, reason: str) -> str:
+    return f"cannot write {path}: {reason}"
+
+
+def in_the_future(what: str, day) -> str:
+    return f"{what} {day.isoformat()} is in the future"
+
+
+def unknown_kind(text: str, kinds) -> str:
+    return f"unknown kind {text!r}; use one of {', '.join(kinds)}"

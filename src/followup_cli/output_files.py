@@ -18,7 +18,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TextIO
 
-from followup_cli.errors import InvalidInputError
+from followup_cli.errors import InvalidInputError, cannot_write
 
 BOOK_SUFFIXES = ("", "-wal", "-shm", "-journal")
 
@@ -66,14 +66,14 @@ def partial_file(target: Path) -> Iterator[Path]:
     try:
         descriptor, name = tempfile.mkstemp(prefix=prefix, suffix=".partial", dir=directory)
     except OSError as error:
-        raise InvalidInputError(f"cannot write {target}: {error.strerror}") from None
+        raise InvalidInputError(cannot_write(target, error.strerror)) from None
     partial = Path(name)
     try:
         fcntl.flock(descriptor, fcntl.LOCK_EX)
         yield partial
         partial.replace(target)
     except OSError as error:
-        raise InvalidInputError(f"cannot write {target}: {error.strerror}") from None
+        raise InvalidInputError(cannot_write(target, error.strerror)) from None
     finally:
         with suppress(FileNotFoundError):
             partial.unlink()
@@ -107,7 +107,7 @@ def written_whole(target: Path, database: Path) -> Iterator[TextIO]:
             with target.open("w", encoding="utf-8", newline="") as stream:
                 yield stream
         except OSError as error:
-            raise InvalidInputError(f"cannot write {target}: {error.strerror}") from None
+            raise InvalidInputError(cannot_write(target, error.strerror)) from None
         return
     with partial_file(target) as partial, partial.open("w", encoding="utf-8", newline="") as out:
         yield out

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from followup_cli.dates.rules import EARLIEST
-from followup_cli.errors import InvalidInputError
+from followup_cli.errors import InvalidInputError, cannot_read
 from followup_cli.imports.gathered import Gathered
 from followup_cli.values import email_key, text_of_bytes
 
@@ -38,7 +38,7 @@ class CalendarFile:
         try:
             raw = data if isinstance(data, bytes) else Path(data).read_bytes()
         except OSError as error:
-            raise InvalidInputError(f"cannot read {source}: {error.strerror}") from None
+            raise InvalidInputError(cannot_read(source, error.strerror)) from None
         self.size, self.done, self.today = len(raw), 0, today
         self.raw = raw
         self.warnings: list[tuple[int, str]] = []

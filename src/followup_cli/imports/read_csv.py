@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from itertools import accumulate, chain, islice
 from pathlib import Path
 
-from followup_cli.errors import InvalidInputError
+from followup_cli.errors import InvalidInputError, cannot_read
 
 SAMPLE_BYTES = 64 * 1024
 PREAMBLE_LINES_CHECKED = 20
@@ -116,7 +116,7 @@ def load_source(source: str) -> str | bytes:
     except FileNotFoundError:
         raise InvalidInputError(f"{source} does not exist") from None
     except OSError as error:
-        raise InvalidInputError(f"cannot read {source}: {error.strerror}") from None
+        raise InvalidInputError(cannot_read(source, error.strerror)) from None
     if stat.S_ISDIR(mode):
         raise InvalidInputError(f"{source} is a directory; give a file or - for stdin")
     if stat.S_ISREG(mode):
@@ -125,7 +125,7 @@ def load_source(source: str) -> str | bytes:
         with path.open("rb") as stream:
             return _held(stream, source)
     except OSError as error:
-        raise InvalidInputError(f"cannot read {source}: {error.strerror}") from None
+        raise InvalidInputError(cannot_read(source, error.strerror)) from None
 
 
 def _held(stream, label: str) -> bytes:
@@ -155,7 +155,7 @@ def read_input_bytes(source: str | bytes) -> tuple[object, int | None]:
     try:
         stream = Path(source).open("rb")  # noqa: SIM115  (the caller closes it)
     except OSError as error:
-        raise InvalidInputError(f"cannot read {source}: {error.strerror}") from None
+        raise InvalidInputError(cannot_read(source, error.strerror)) from None
     return stream, Path(source).stat().st_size
 
 
@@ -249,7 +249,7 @@ def open_csv(
     except _LineWithoutEnd as endless:
         raise InvalidInputError(_no_end(endless.line)) from None
     except _ReadFailed as failed:
-        raise InvalidInputError(f"cannot read {_label(source)}: {failed.reason}") from None
+        raise InvalidInputError(cannot_read(_label(source), failed.reason)) from None
     except _Undecodable:
         line = _first_bad_line(source, chosen_encoding)
         raise InvalidInputError(

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from followup_cli.dates.rules import EARLIEST, LATEST
-from followup_cli.errors import InvalidInputError
+from followup_cli.errors import InvalidInputError, cannot_read
 from followup_cli.imports.gathered import Gathered
 from followup_cli.values import email_key, text_of_bytes
 
@@ -56,7 +56,7 @@ class Mailbox:
         except FileNotFoundError:
             raise InvalidInputError(f"{path} does not exist") from None
         except OSError as error:
-            raise InvalidInputError(f"cannot read {path}: {error.strerror}") from None
+            raise InvalidInputError(cannot_read(path, error.strerror)) from None
         self.maildir = is_dir
         if is_dir and not ((self.path / "cur").is_dir() or (self.path / "new").is_dir()):
             raise InvalidInputError(f"{path} is a folder but not a Maildir (no cur/ or new/)")
@@ -86,7 +86,7 @@ class Mailbox:
                     )
                 yield from self._mbox_messages(data)
         except OSError as error:
-            raise InvalidInputError(f"cannot read {self.path}: {error.strerror}") from None
+            raise InvalidInputError(cannot_read(self.path, error.strerror)) from None
 
     def _mbox_messages(self, data: mmap.mmap) -> Iterator[Gathered]:
         start, line, counted, released = 0, 1, 0, 0
@@ -113,9 +113,7 @@ class Mailbox:
             except FileNotFoundError:
                 continue
             except OSError as error:
-                raise InvalidInputError(
-                    f"cannot read {self.path / folder}: {error.strerror}"
-                ) from None
+                raise InvalidInputError(cannot_read(self.path / folder, error.strerror)) from None
             for path in paths:
                 name = path.name
                 if name.startswith("."):

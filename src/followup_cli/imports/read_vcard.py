@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from followup_cli.errors import InvalidInputError
+from followup_cli.errors import InvalidInputError, cannot_read
 from followup_cli.imports.records import RowRejected
 from followup_cli.values import MAX_FIELD_LENGTH, is_system_group, text_of_bytes
 
@@ -75,7 +75,7 @@ def is_vcard_source(source: str, data: str | bytes | None) -> bool:
             with Path(data).open("rb") as stream:
                 head = stream.read(256)
         except OSError as error:  # a device's read error: the file's, never the output's
-            raise InvalidInputError(f"cannot read {source}: {error.strerror}") from None
+            raise InvalidInputError(cannot_read(source, error.strerror)) from None
     head = head.replace(b"\x00", b"").lstrip(b"\xef\xbb\xbf\xff\xfe \t\r\n")
     return head[:11].upper() == b"BEGIN:VCARD"
 
@@ -98,7 +98,7 @@ def open_vcards(source: str, data: str | bytes | None, encoding: str | None) -> 
         try:
             files.append((each.name, each.read_bytes()))
         except OSError as error:
-            raise InvalidInputError(f"cannot read {each}: {error.strerror}") from None
+            raise InvalidInputError(cannot_read(each, error.strerror)) from None
     return VcardSource(files, sum(len(data) for _, data in files), encoding)
 
 

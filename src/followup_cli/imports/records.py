@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from followup_cli.dates.cells import DateOrderUndecided, parse_file_date
-from followup_cli.errors import InvalidInputError
+from followup_cli.errors import InvalidInputError, in_the_future, unknown_kind
 from followup_cli.models import IMPORTED_KIND, TOUCHPOINT_KINDS
 from followup_cli.values import (
     clean_amount,
@@ -208,10 +208,10 @@ def touchpoint_record(
     if date is None:
         raise RowRejected("has no date")
     if date > today:
-        raise RowRejected(f"date {date.isoformat()} is in the future")
+        raise RowRejected(in_the_future("date", date))
     kind = (first("kind") or "call").lower()
     if kind not in TOUCHPOINT_KINDS and kind != IMPORTED_KIND:
-        raise RowRejected(f"unknown kind {kind!r}; use one of {', '.join(TOUCHPOINT_KINDS)}")
+        raise RowRejected(unknown_kind(kind, TOUCHPOINT_KINDS))
     amount = _checked(clean_amount, first("amount")) if first("amount") else None
     return TouchpointRecord(customer, email, date, kind, first("note"), amount, warnings)
 
@@ -241,7 +241,7 @@ def referral_record(
         warnings.extend(set_aside)
     date = _date(first("date"), date_orders.get("date")) or today
     if date > today:
-        raise RowRejected(f"date {date.isoformat()} is in the future")
+        raise RowRejected(in_the_future("date", date))
     return ReferralRecord(
         first("referrer"),
         emails["referrer"],

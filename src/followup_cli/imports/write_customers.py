@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from followup_cli.customer_fields import BY_KEY, FILE_KEYS
-from followup_cli.errors import AmbiguousError
+from followup_cli.errors import AmbiguousError, in_the_future
 from followup_cli.imports.columns import extra_fields
 from followup_cli.imports.plain_lane import PlainChunk, plain_chunk, plain_layout
 from followup_cli.imports.records import CustomerRecord, RowRejected, RowSkipped, customer_record
@@ -113,7 +113,7 @@ class CustomerWriter(RowWriter):
 
     def _create(self, record: CustomerRecord, keys: tuple[str, ...]) -> None:
         if record.last_contact and record.last_contact > self.today:
-            raise RowRejected(f"last contact {record.last_contact.isoformat()} is in the future")
+            raise RowRejected(in_the_future("last contact", record.last_contact))
         self.report.created += 1
         self.created_names.add(keys[-1])
         if record.last_contact:  # needs the new id at once, for its touchpoint
@@ -176,7 +176,7 @@ class CustomerWriter(RowWriter):
         if known and known >= last_contact:
             return False
         if last_contact > self.today:
-            raise RowRejected(f"last contact {last_contact.isoformat()} is in the future")
+            raise RowRejected(in_the_future("last contact", last_contact))
         self.store.insert_touchpoint(
             customer_id, last_contact, IMPORTED_KIND, None, None, self.created_at
         )

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from followup_cli import values
 from followup_cli.dates.phrases import parse_future, parse_past
-from followup_cli.errors import InvalidInputError, NotFoundError
+from followup_cli.errors import InvalidInputError, NotFoundError, unknown_kind
 from followup_cli.models import (
     IMPORTED_KIND,
     TOUCHPOINT_KINDS,
@@ -112,7 +112,7 @@ def list_touchpoints(
 def _kind(text: str) -> str:
     kind = text.strip().lower()
     if kind not in TOUCHPOINT_KINDS and kind != IMPORTED_KIND:
-        raise InvalidInputError(f"unknown kind {text!r}; use one of {', '.join(TOUCHPOINT_KINDS)}")
+        raise InvalidInputError(unknown_kind(text, TOUCHPOINT_KINDS))
     return kind
 
 

@@ -5,7 +5,7 @@ import datetime as dt
 import sqlite3
 from pathlib import Path
 
-from followup_cli.errors import DatabaseError, InvalidInputError
+from followup_cli.errors import DatabaseError, InvalidInputError, cannot_read
 from followup_cli.output_files import partial_file, refuse_the_book
 from followup_cli.store.connection import describe_sqlite_error, saving
 from followup_cli.store.migrations import tables_in, tables_of_schema
@@ -48,7 +48,7 @@ def open_backup_for_restore(path: Path, newest_schema: int) -> sqlite3.Connectio
         with path.open("rb") as handle:
             header = handle.read(len(SQLITE_HEADER))
     except OSError as error:
-        raise InvalidInputError(f"cannot read {path}: {error.strerror}") from None
+        raise InvalidInputError(cannot_read(path, error.strerror)) from None
     if header != SQLITE_HEADER:
         raise InvalidInputError(f"{path} is not an SQLite database; nothing was restored")
     try:
