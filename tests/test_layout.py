@@ -43,6 +43,31 @@ def test_the_lazy_command_table_names_every_command_and_its_module():
 TYPER_FREE = ["boundary", "daily", "listing", "quick", "quick_table", "state"]
 
 
+def _modules_loaded(tmp_path, words: list[str], prefixes: tuple[str, ...]) -> list[str]:
+    """The modules with those prefixes that `followup WORDS` imported, run in a fresh
+    interpreter on a book in tmp_path."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\n"
+        "from followup_cli.main import main\n"
+        "prefixes = tuple(sys.argv[1].split(','))\n"
+        "sys.argv = ['followup', '--db', *sys.argv[2:]]\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(*sorted(m for m in sys.modules if m.startswith(prefixes)), file=sys.stderr)\n"
+    )
+    ran = subprocess.run(
+        [sys.executable, "-c", probe, ",".join(prefixes), str(tmp_path / "book.db"), *words],
+        capture_output=True,
+        text=True,
+    )
+    return ran.stderr.strip().splitlines()[-1].split()
+
+
 @pytest.mark.parametrize(
     ("words", "modules"),
     [
@@ -55,26 +80,7 @@ TYPER_FREE = ["boundary", "daily", "listing", "quick", "quick_table", "state"]
 def test_a_command_imports_only_its_own_module(tmp_path, words, modules):
     """`followup due` must not pay for the imports of `import`, `stats` or `work`, nor
     for Typer when the quick path takes its line."""
-    import subprocess
-    import sys
-
-    probe = (
-        "import sys\n"
-        "from followup_cli.main import main\n"
-        "sys.argv = ['followup', '--db', *sys.argv[1:]]\n"
-        "try:\n"
-        "    main()\n"
-        "except SystemExit:\n"
-        "    pass\n"
-        "print(*sorted(m for m in sys.modules if m.startswith(('followup_cli.cli.', 'typer'))), "
-        "file=sys.stderr)\n"
-    )
-    ran = subprocess.run(
-        [sys.executable, "-c", probe, str(tmp_path / "book.db"), *words],
-        capture_output=True,
-        text=True,
-    )
-    loaded = ran.stderr.strip().splitlines()[-1].split()
+    loaded = _modules_loaded(tmp_path, words, ("followup_cli.cli.", "typer"))
     cli_modules = [m.removeprefix("followup_cli.cli.") for m in loaded if m.startswith("followup_")]
     assert cli_modules == modules
     assert any(m.startswith("typer") for m in loaded) == ("app" in modules)
@@ -82,28 +88,9 @@ def test_a_command_imports_only_its_own_module(tmp_path, words, modules):
 
 def test_an_import_loads_the_reader_of_its_kind_only(tmp_path):
     """A CSV import does not pay for the mail and calendar readers (nor they for each other)."""
-    import subprocess
-    import sys
-
     (tmp_path / "c.csv").write_text("name,email\nAna,ana@x.example\n")
-    probe = (
-        "import sys\n"
-        "from followup_cli.main import main\n"
-        "sys.argv = ['followup', '--db', *sys.argv[1:]]\n"
-        "try:\n"
-        "    main()\n"
-        "except SystemExit:\n"
-        "    pass\n"
-        "print(*sorted(m for m in sys.modules if m.startswith('followup_cli.imports.read_')), "
-        "file=sys.stderr)\n"
-    )
-    ran = subprocess.run(
-        [sys.executable, "-c", probe, str(tmp_path / "b.db"), "import", "customers",
-         str(tmp_path / "c.csv")],
-        capture_output=True,
-        text=True,
-    )  # fmt: skip
-    readers = ran.stderr.strip().splitlines()[-1].split()
+    words = ["import", "customers", str(tmp_path / "c.csv")]
+    readers = _modules_loaded(tmp_path, words, ("followup_cli.imports.read_",))
     assert readers == ["followup_cli.imports.read_csv", "followup_cli.imports.read_vcard"]
 
 
