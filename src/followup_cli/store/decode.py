@@ -59,27 +59,5 @@ REFERRAL_COLUMNS = (
 
 
 def referral_from_row(row: tuple) -> Referral:
-    (
-        referral_id,
-        referrer_id,
-        referrer,
-        referrer_email,
-        referred_id,
-        referred,
-        referred_email,
-        date,
-        note,
-        referred_status,
-    ) = row
-    return Referral(
-        referral_id,
-        referrer_id,
-        referrer,
-        referrer_email,
-        referred_id,
-        referred,
-        referred_email,
-        dt.date.fromisoformat(date),
-        note,
-        referred_status,
-    )
+    """A row of REFERRAL_COLUMNS, in the Referral's own order, its date decoded."""
+    return Referral(*row[:7], dt.date.fromisoformat(row[7]), *row[8:])
