@@ -71,7 +71,7 @@ def import_(
     ],
     dry_run: Annotated[bool, typer.Option(help="Check and count, write nothing.")] = False,
     skip_invalid: Annotated[
-        bool, typer.Option(help="Import the good rows and report the rest.")
+        bool, typer.Option(help="Import the rows, cards or events that can be read.")
     ] = False,
     map_: Annotated[
         list[str] | None,
