@@ -39,8 +39,7 @@ class CalendarFile:
             raw = data if isinstance(data, bytes) else Path(data).read_bytes()
         except OSError as error:
             raise InvalidInputError(cannot_read(source, error.strerror)) from None
-        self.size, self.done, self.today = len(raw), 0, today
-        self.raw = raw
+        self.size, self.done, self.today, self.raw = len(raw), 0, today, raw
         self.warnings: list[tuple[int, str]] = []
 
     def position(self) -> int:
@@ -152,12 +151,10 @@ def _unfolded(text: str) -> Iterator[tuple[int, str]]:
 
 
 def _learn_zones(icalendar, parts: _Parts) -> None:
-    """The time zones events name that the system does not know, read so that their times
-    are read in them. A zone the system knows by its name (a Windows name such as "W. Europe
-    Standard Time" included) is the system's: its history is complete, where Outlook writes
-    today's rules back to 1601, and costly to look up. A definition that cannot be read
-    leaves the system's zone of that name, or floating times; one no event names is never
-    read."""
+    """The zones events name that the system does not know by name (Windows names such as
+    "W. Europe Standard Time" it knows): the system's history is complete, where Outlook
+    writes today's rules back to 1601, costly to look up. A definition that cannot be read
+    leaves floating times; one no event names is never read."""
     from icalendar.timezone import tzp
 
     named = {
@@ -227,15 +224,21 @@ class _Expansion:
         self.parts, self.until = parts, until
 
     def series(self, events: list[_Event]) -> Iterator[Gathered]:
-        """A series that cannot be expanded is tried event by event, so that only the
-        events at fault are rejected; an event whose end is the trouble is read for its
-        start alone."""
+        """A series that cannot be expanded is tried event by event, so that only the events
+        at fault are rejected; an event whose end is the trouble is read for its start."""
         try:
             found = self._expand(events)
         except Exception as error:
+            if len(events) == 1:
+                problem = self._without_end(events[0], error)
+                if problem:
+                    yield _rejected(events[0].block, events[0].label, problem)
+                else:
+                    yield from self.series(events)  # read for its start alone
+                return
             good = []
             for event in events:
-                problem = self._alone(event) if len(events) > 1 else self._without_end(event, error)
+                problem = self._alone(event)
                 if problem:
                     yield _rejected(event.block, event.label, problem)
                 else:
