@@ -225,51 +225,26 @@ class _Expansion:
 
     def series(self, events: list[_Event]) -> Iterator[Gathered]:
         """A series that cannot be expanded is tried event by event, so that only the events
-        at fault are rejected; an event whose end is the trouble is read for its start."""
+        at fault are rejected."""
         try:
             found = self._expand(events)
         except Exception as error:
-            if len(events) == 1:
-                problem = self._without_end(events[0], error)
-                if problem:
-                    yield _rejected(events[0].block, events[0].label, problem)
-                else:
-                    yield from self.series(events)  # read for its start alone
-                return
             good = []
-            for event in events:
-                problem = self._alone(event)
-                if problem:
-                    yield _rejected(event.block, event.label, problem)
-                else:
+            for event in events if len(events) > 1 else []:
+                try:
+                    self._expand([event])
                     good.append(event)
-            if len(good) == len(events):  # each alone, but not together
-                for event in good:
-                    yield _rejected(event.block, event.label, _why(error, event))
-            elif good:
+                except Exception as alone:
+                    yield _rejected(event.block, event.label, _why(alone, event))
+            if good and len(good) < len(events):
                 yield from self.series(good)
+            elif len(events) == 1 or good:  # alone, or each alone but not together
+                for event in events:
+                    yield _rejected(event.block, event.label, _why(error, event))
             return
         line = events[0].block.line
         for occurrence in found:
             yield _meeting(occurrence, line)
-
-    def _alone(self, event: _Event) -> str | None:
-        try:
-            self._expand([event])
-        except Exception as error:
-            return self._without_end(event, error)
-        return None
-
-    def _without_end(self, event: _Event, error: Exception) -> str | None:
-        if not any(name in event.component for name in _ENDS):
-            return _why(error, event)
-        for name in _ENDS:
-            event.component.pop(name, None)
-        try:
-            self._expand([event])
-        except Exception as again:
-            return _why(again, event)
-        return None
 
     def _expand(self, events: list[_Event]) -> list:
         calendar = self.icalendar.Calendar()
