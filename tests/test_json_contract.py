@@ -108,6 +108,7 @@ def test_show_keys(cli, book):
     shown = json.loads(cli.ok("show", "1", "--format", "json"))
     assert list(shown) == [
         *CUSTOMER,
+        "extra",
         "touchpoints",
         "referrals_made",
         "referrals_received",

@@ -154,5 +154,7 @@ def test_a_person_listed_twice_is_one_customer_with_both_rows(cli, database):
         "Lead Source": "Trade fair",
         "title": "Head of Purchasing",
     }
+    assert lena["extra"]["Lead Source"] == "Trade fair"  # what `show` says of them too
+    assert "Lead Source: Trade fair\n" in cli.ok("show", "lena@lang.example")
     again = imported(cli, "salesforce_duplicates.csv")
     assert (again["created"], again["updated"], again["unchanged"]) == (0, 0, 3)

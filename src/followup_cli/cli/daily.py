@@ -85,6 +85,8 @@ def show(state: State, customer: str, everything: bool, output: DetailFormat) ->
 
     detail = customer_detail(state.store(only_reads=True), customer)
     shaped = {
+        # The columns an import kept that no field takes ("kept as extra fields: ...").
+        "extra": dict(detail.customer.extra),
         "touchpoints": [objects.touchpoint_object(tp) for tp in detail.touchpoints],
         "referrals_made": [objects.referral_object(r) for r in detail.referrals_made],
         "referrals_received": [objects.referral_object(r) for r in detail.referrals_received],
@@ -106,6 +108,8 @@ def _print_detail(customer, shaped: dict, everything: bool) -> None:
         value = objects.cell(person[label]) if label != "uid" else None
         if value:
             render.line(f"{label.replace('_', ' ')}: {value}")
+    for label, value in shaped["extra"].items():
+        render.line(f"{label}: {value}")
     render.line(f"last contact: {person['last_contact'] or 'never'}")
     if person["sales_total"]:
         render.line(f"sales total: {objects.cell(person['sales_total'])}")
