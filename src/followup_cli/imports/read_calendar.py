@@ -107,7 +107,8 @@ def _cut(text: str) -> _Parts:
     block: _Block | None = None
     kind, depth = "", 0
     for number, line in _unfolded(text):
-        name, value = _name(line), _value(line).strip().upper()
+        name = _name(line)
+        value = _value(line).strip().upper() if name in ("BEGIN", "END") else ""
         if block is not None:
             if (name, value) == ("END", kind) and depth == 1:
                 block.lines.append(line)
