@@ -22,14 +22,19 @@ from followup_cli.values import MAX_FIELD_LENGTH, is_system_group, text_of_bytes
 
 SUFFIXES = (".vcf", ".vcard")
 FIELDS = ("name", "email", "phone", "company", "tags", "notes", "status", "cadence_days", "uid")
-# followup's own fields, which its export writes beside what address books read (CATEGORIES
-# stays for them; X-FOLLOWUP-TAGS keeps tags exactly).
-_OWN = {"X-FOLLOWUP-STATUS": "status", "X-FOLLOWUP-CADENCE-DAYS": "cadence_days"}
+# Properties taken as one field each, as written: the card's UID, and followup's own fields,
+# which its export writes beside what address books read (CATEGORIES stays for them;
+# X-FOLLOWUP-TAGS keeps tags exactly).
+_AS_WRITTEN = {
+    "UID": "uid",
+    "X-FOLLOWUP-STATUS": "status",
+    "X-FOLLOWUP-CADENCE-DAYS": "cadence_days",
+}
 # Binary properties, often megabytes of base64: passed over, never decoded or stored.
 _BINARY = frozenset({"PHOTO", "LOGO", "SOUND", "KEY"})
 _USED = frozenset(
-    {"FN", "N", "ORG", "EMAIL", "TEL", "CATEGORIES", "NOTE", "X-ABSHOWAS", "UID", "X-FOLLOWUP-TAGS"}
-    | _OWN.keys()
+    {"FN", "N", "ORG", "EMAIL", "TEL", "CATEGORIES", "NOTE", "X-ABSHOWAS", "X-FOLLOWUP-TAGS"}
+    | _AS_WRITTEN.keys()
 )
 _CHARSET = re.compile(rb"CHARSET=([^;:,]+)", re.IGNORECASE)
 _PREF_NUMBER = re.compile(rb"(?:^|;)PREF=(\d{1,3})", re.IGNORECASE)
@@ -306,11 +311,9 @@ def _fields(card: dict[str, list[_Property]], encoding: str | None) -> dict[str,
     ]
     if tags:
         values["tags"] = [",".join(tags)]
-    for prop_name, key in _OWN.items():
-        if first(prop_name) and plain(first(prop_name)):
-            values[key] = [plain(first(prop_name))]
-    if first("UID") and plain(first("UID")):
-        values["uid"] = [plain(first("UID"))]
+    for prop_name, key in _AS_WRITTEN.items():
+        if value := plain(first(prop_name)) if first(prop_name) else "":
+            values[key] = [value]
     notes = [plain(prop) for prop in card.get("NOTE", [])]
     if notes := [note for note in notes if note]:
         values["notes"] = ["\n".join(notes)]
