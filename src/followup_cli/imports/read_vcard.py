@@ -312,7 +312,7 @@ def _fields(card: dict[str, list[_Property]], encoding: str | None) -> dict[str,
     if tags:
         values["tags"] = [",".join(tags)]
     for prop_name, key in _AS_WRITTEN.items():
-        if value := plain(first(prop_name)) if first(prop_name) else "":
+        if value := (plain(first(prop_name)) if first(prop_name) else ""):
             values[key] = [value]
     notes = [plain(prop) for prop in card.get("NOTE", [])]
     if notes := [note for note in notes if note]:
