@@ -11,8 +11,12 @@ EARLIEST = dt.date(1900, 1, 1)
 LATEST = dt.date(2199, 12, 31)
 
 
+def is_kept(day: dt.date) -> bool:
+    return EARLIEST <= day <= LATEST
+
+
 def within_range(day: dt.date, text: str) -> dt.date:
-    if not EARLIEST <= day <= LATEST:
+    if not is_kept(day):
         raise InvalidInputError(
             f"{text!r} is {day.isoformat()}, outside the dates followup keeps "
             f"({EARLIEST.isoformat()} to {LATEST.isoformat()})"

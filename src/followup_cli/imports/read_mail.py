@@ -19,7 +19,7 @@ import stat
 from collections.abc import Iterator
 from pathlib import Path
 
-from followup_cli.dates.rules import EARLIEST, LATEST
+from followup_cli.dates.rules import EARLIEST, LATEST, is_kept
 from followup_cli.errors import InvalidInputError, cannot_read
 from followup_cli.imports.gathered import Gathered
 from followup_cli.values import email_key, text_of_bytes
@@ -310,7 +310,7 @@ def _local_date(value: str) -> dt.date | None:
     written = _WRITTEN_YEAR.search(value)  # the parser reads year 0001 as 2001
     if written and not EARLIEST.year <= int(written.group()) <= LATEST.year:
         return None
-    return moment.date() if EARLIEST <= moment.date() <= LATEST else None
+    return moment.date() if is_kept(moment.date()) else None
 
 
 def _passed_over(headers: _Headers, flags: str | None) -> str | None:
