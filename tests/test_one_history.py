@@ -205,7 +205,7 @@ def test_a_work_round_keeps_its_answers_when_another_terminal_logs_and_undoes(cl
     cli.ok("add", "Ana Alpha")
     cli.ok("add", "Bo Beta")
     store = open_store(database)
-    ana = store.customer_by_id(1)
+    ana = store.customers.by_id(1)
     change, touchpoint_id = work.record_contact(store, ana, "call", store_today := _today())
     cli.ok("log", "bo", "email")  # the other terminal
     change = work.add_referral(store, change, ana, ReferredPerson("Cy Gamma"), store_today)
@@ -223,7 +223,7 @@ def test_a_work_round_keeps_its_answers_when_another_terminal_logs_and_undoes(cl
 def test_a_work_round_moves_on_when_its_customer_is_deleted_elsewhere(cli, database):
     cli.ok("add", "Ana Alpha")
     store = open_store(database)
-    ana = store.customer_by_id(1)
+    ana = store.customers.by_id(1)
     cli.ok("delete", "ana", "--yes")
     with pytest.raises(work.CustomerGone):
         work.record_contact(store, ana, "call", _today())

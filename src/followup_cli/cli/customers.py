@@ -116,7 +116,7 @@ def list_customers(
     """
     from followup_cli.values import clean_status, clean_tags
 
-    found = store(ctx, only_reads=True).list_customers(
+    found = store(ctx, only_reads=True).customers.listed(
         tag=clean_tags([tag])[0] if tag else None,
         status=clean_status(status) if status else None,
         search=search,
@@ -131,7 +131,7 @@ def tags(ctx: typer.Context, output: FormatOption = TableFormat.table) -> None:
 
     Example: followup tags
     """
-    counted = store(ctx, only_reads=True).tag_counts()
+    counted = store(ctx, only_reads=True).customers.tag_counts()
     items = [{"tag": t, "customers": n, "cadence_days": days} for t, n, days in counted]
     emit(items, ["tag", "customers", "cadence_days"], output)
 

@@ -285,6 +285,6 @@ def _write_calendar(ctx: typer.Context, stream) -> None:
     from followup_cli.services.calendar import follow_ups_to_ics
 
     calendar = follow_ups_to_ics(
-        store(ctx, only_reads=True).open_follow_ups_until(None), config.today()
+        store(ctx, only_reads=True).follow_ups.open_until(None), config.today()
     )
     stream.write(calendar.decode("utf-8"))

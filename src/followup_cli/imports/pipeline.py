@@ -118,7 +118,7 @@ def import_file(
     or input that opens with BEGIN:VCARD)."""
     _check_options(kind, options)
     data = None if kind == "customers" and is_directory(source) else load_source(source)
-    fresh_book = kind == "customers" and not store.has_customers()
+    fresh_book = kind == "customers" and not store.customers.any()
     if kind == "customers" and is_vcard_source(source, data):
         _check_vcard_options(options)
         cards = open_vcards(source, data, options.encoding)
@@ -133,7 +133,7 @@ def import_file(
         def read_records(context, report, indexes):
             _read(store, kind, data, context, report, indexes, progress)
 
-    store.prepare_for_bulk_writes()
+    store.imports.prepare()
     gc.disable()  # rows hold no cycles: reference counting frees them, the collector's
     try:  # passes over hundreds of thousands of lists only cost time (~5 %)
         return _import(store, kind, source, options, today, survey, fresh_book, read_records)
@@ -146,11 +146,11 @@ def _import(store, kind, source, options, today, survey, fresh_book, read_record
         context = ImportContext(options, today, survey.date_orders, defer_unique_email)
         report = ImportReport(kind=kind, source=source, dry_run=options.dry_run)
         indexes = (
-            store.indexes_rebuilt_after(unique_email=not defer_unique_email)
+            store.imports.indexes_rebuilt_after(unique_email=not defer_unique_email)
             if fresh_book
             else nullcontext()
         )
-        with store.inserting_in_bulk():
+        with store.imports.inserting_in_bulk():
             read_records(context, report, indexes)
         return report
 
@@ -174,7 +174,7 @@ def _one_change(store: Store, title: str, options: ImportOptions, run) -> Import
             report = run()
             report.problems.sort()
             report.warnings.sort()
-            store.describe_change(f"{title}: {report.created} created, {report.updated} updated")
+            store.journal.describe(f"{title}: {report.created} created, {report.updated} updated")
             if report.problems and not options.skip_invalid and not options.dry_run:
                 raise ImportRefused(report)
             if options.dry_run:
@@ -236,7 +236,7 @@ def import_gathered(
     def run() -> ImportReport:
         report = ImportReport(kind=kind, source=source, dry_run=options.dry_run)
         writer = GatheredWriter(store, report, GATHERED_KINDS[kind], today, me, since)
-        with store.inserting_in_bulk():
+        with store.imports.inserting_in_bulk():
             for count, item in enumerate(items(), start=1):
                 writer.take(item)
                 if progress and count % PROGRESS_EVERY_ITEMS == 0:

@@ -12,12 +12,12 @@ class TouchpointWriter(RowWriter):
         record = touchpoint_record(values, self.today, self.date_orders)
         self.warn(self.line, record.warnings)
         customer = self.find(record.customer, record.email)
-        if self.store.touchpoint_on_file(
+        if self.store.touchpoints.on_file(
             customer.id, record.date, record.kind, record.note, record.amount
         ):
             self.report.unchanged += 1
             return
-        self.store.insert_touchpoint(
+        self.store.touchpoints.insert(
             customer.id, record.date, record.kind, record.note, record.amount, self.created_at
         )
         self.report.created += 1
@@ -31,8 +31,8 @@ class ReferralWriter(RowWriter):
         referred = self.find(record.referred, record.referred_email, "referred person")
         if referrer.id == referred.id:
             raise RowRejected(f"{referrer.name} cannot refer themselves")
-        if self.store.referral_between(referrer.id, referred.id):
+        if self.store.referrals.between(referrer.id, referred.id):
             self.report.unchanged += 1
             return
-        self.store.insert_referral(referrer.id, referred.id, record.date, record.note, self.today)
+        self.store.referrals.insert(referrer.id, referred.id, record.date, record.note, self.today)
         self.report.created += 1

@@ -53,10 +53,10 @@ class CustomerWriter(RowWriter):
         if len(set(keys)) < len(keys):
             return False  # a repeat within the chunk: the second row updates the first
         self._flush()
-        stored = {} if self.fresh else self.store.stored_values(keys, plain.present)
+        stored = {} if self.fresh else self.store.customers.stored_values(keys, plain.present)
         wanted = [key not in stored for key in keys] if stored else None
         try:
-            self.store.insert_plain_customers(plain.fields, self.today, wanted)
+            self.store.customers.insert_plain(plain.fields, self.today, wanted)
         except EmailRepeated:
             return False
         self.report.created += len(keys) - len(stored)
@@ -105,7 +105,7 @@ class CustomerWriter(RowWriter):
         changes = _changes(existing, record, self.today)
         contact_added = self._record_last_contact(existing.id, record.last_contact, new=False)
         if changes:
-            self.store.update_customer(existing.id, changes)
+            self.store.customers.update(existing.id, changes)
         if changes or contact_added:
             self.report.updated += 1
         else:
@@ -118,7 +118,7 @@ class CustomerWriter(RowWriter):
         self.created_names.add(keys[-1])
         if record.last_contact:  # needs the new id at once, for its touchpoint
             self._flush()
-            customer_id = self.store.insert_customer(**_fields(record, self.today))
+            customer_id = self.store.customers.insert(**_fields(record, self.today))
             self._record_last_contact(customer_id, record.last_contact, new=True)
             return
         self.batch.append((record, self.line))
@@ -131,7 +131,7 @@ class CustomerWriter(RowWriter):
         if not batch:
             return
         try:
-            self.store.insert_customers([_fields(record, self.today) for record, _ in batch])
+            self.store.customers.insert_many([_fields(record, self.today) for record, _ in batch])
         except EmailRepeated:
             self._replay(batch)
 
@@ -142,7 +142,7 @@ class CustomerWriter(RowWriter):
             try:
                 existing = self._match(record)
                 if existing is None:
-                    self.store.insert_customer(**_fields(record, self.today))
+                    self.store.customers.insert(**_fields(record, self.today))
                     continue
                 self.report.created -= 1
                 self._merge(existing, record)
@@ -172,12 +172,12 @@ class CustomerWriter(RowWriter):
         the facts say it now, so that a file listing one person twice logs the date once."""
         if last_contact is None:
             return False
-        known = None if new else self.store.last_contact_so_far(customer_id)
+        known = None if new else self.store.customers.last_contact_so_far(customer_id)
         if known and known >= last_contact:
             return False
         if last_contact > self.today:
             raise RowRejected(in_the_future("last contact", last_contact))
-        self.store.insert_touchpoint(
+        self.store.touchpoints.insert(
             customer_id, last_contact, IMPORTED_KIND, None, None, self.created_at
         )
         return True

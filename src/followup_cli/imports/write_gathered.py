@@ -14,7 +14,7 @@ class GatheredWriter:
     def __init__(self, store: Store, report, kind: str, today: dt.date, me, since):
         self.store, self.report, self.kind, self.today = store, report, kind, today
         self.me, self.since = me, since
-        self.customers = store.customer_ids_by_email()
+        self.customers = store.customers.ids_by_email()
         self.created_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
     def take(self, item: Gathered) -> None:
@@ -51,7 +51,7 @@ class GatheredWriter:
             return
         note = fitted_text(item.note) if item.note else None
         for customer_id in sorted(found):
-            if self.store.add_gathered_touchpoint(
+            if self.store.touchpoints.add_gathered(
                 customer_id, item.date, self.kind, note, item.source, self.created_at
             ):
                 self.report.created += 1

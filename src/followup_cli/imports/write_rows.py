@@ -76,7 +76,7 @@ class RowWriter:
     def find(self, reference: str | None, email: str | None, role: str = "customer") -> Customer:
         """The customer a row names, by its email, else by the same lookup as the commands."""
         if email:
-            found = self.store.customer_by_email(email)
+            found = self.store.customers.by_email(email)
             if found:
                 return found
             if not reference:

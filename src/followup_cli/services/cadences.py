@@ -19,17 +19,17 @@ def set_cadence(store: Store, tag: str, days: int) -> tuple[str, int]:
     tag = _one_tag(tag)
     days = values.clean_cadence(days)
     with store.transaction(f"set the cadence of tag {tag} to {days} days"):
-        store.set_tag_cadence(tag, days)
+        store.tags.set_cadence(tag, days)
     return tag, days
 
 
 def clear_cadence(store: Store, tag: str) -> str:
     tag = _one_tag(tag)
     with store.transaction(f"clear the cadence of tag {tag}"):
-        if not store.clear_tag_cadence(tag):
+        if not store.tags.clear_cadence(tag):
             raise NotFoundError(f"the tag {tag!r} has no cadence; `followup cadence` lists them")
     return tag
 
 
 def list_cadences(store: Store) -> list[tuple[str, int]]:
-    return sorted(store.tag_cadences().items())
+    return sorted(store.tags.cadences().items())

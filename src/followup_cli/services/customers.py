@@ -39,9 +39,9 @@ def add_customer(store: Store, new: NewCustomer, today: dt.date) -> Added:
     fields["status"] = values.clean_status(new.status, ADDABLE_STATUSES)
     with store.transaction(f"add {fields['name']}"):
         refuse_taken_email(store, fields["email"])
-        namesakes = store.customers_with_name_key(values.name_key(fields["name"]))
-        customer_id = store.insert_customer(created_on=today, **fields)
-    return Added(store.customer_by_id(customer_id), namesakes)
+        namesakes = store.customers.with_name_key(values.name_key(fields["name"]))
+        customer_id = store.customers.insert(created_on=today, **fields)
+    return Added(store.customers.by_id(customer_id), namesakes)
 
 
 class CustomerChanges(NamedTuple):
@@ -66,7 +66,7 @@ def edit_customer(
 ) -> Customer:
     with store.transaction("edit"):
         customer = resolve_customer(store, reference)
-        store.describe_change(f"edit {customer.name}")
+        store.journal.describe(f"edit {customer.name}")
         updates: dict = {}
         for key in _SET_BY_EDIT:
             value = getattr(changes, key)
@@ -88,15 +88,15 @@ def edit_customer(
             updates["status_changed_on"] = today.isoformat()
         if not updates:
             raise InvalidInputError("nothing to change; give at least one option, see --help")
-        store.update_customer(customer.id, updates)
-    return store.customer_by_id(customer.id)
+        store.customers.update(customer.id, updates)
+    return store.customers.by_id(customer.id)
 
 
 def delete_customer(store: Store, reference: str) -> Customer:
     with store.transaction("delete"):
         customer = resolve_customer(store, reference)
-        store.describe_change(f"delete {customer.name} with their history")
-        store.delete_customer(customer.id)
+        store.journal.describe(f"delete {customer.name} with their history")
+        store.customers.delete(customer.id)
     return customer
 
 
@@ -104,8 +104,8 @@ def customer_detail(store: Store, reference: str) -> CustomerDetail:
     customer = resolve_customer(store, reference)
     return CustomerDetail(
         customer=customer,
-        touchpoints=tuple(store.touchpoints_of(customer.id)),
-        referrals_made=tuple(store.referrals(referrer_id=customer.id)),
-        referrals_received=tuple(store.referrals(referred_id=customer.id)),
-        open_follow_ups=tuple(store.open_follow_ups_of(customer.id)),
+        touchpoints=tuple(store.touchpoints.of(customer.id)),
+        referrals_made=tuple(store.referrals.listed(referrer_id=customer.id)),
+        referrals_received=tuple(store.referrals.listed(referred_id=customer.id)),
+        open_follow_ups=tuple(store.follow_ups.open_of(customer.id)),
     )

@@ -27,7 +27,7 @@ class Digest(NamedTuple):
 
 
 def build_digest(store: Store, today: dt.date, days: int, limit: int) -> Digest:
-    promised = store.open_follow_ups_until(today)
+    promised = store.follow_ups.open_until(today)
     overdue = [follow_up for follow_up in promised if follow_up.due_on < today]
     due_today = [follow_up for follow_up in promised if follow_up.due_on == today]
     promised_ids = {follow_up.customer_id for follow_up in promised}
@@ -36,4 +36,4 @@ def build_digest(store: Store, today: dt.date, days: int, limit: int) -> Digest:
     listed = due_list(store, today, days, wanted, promises=False)
     silent = [e for e in listed.entries if e.customer.id not in promised_ids][: limit or None]
     since = today - dt.timedelta(days=THANKS_WINDOW_DAYS - 1)
-    return Digest(today, overdue, due_today, silent, store.unthanked_referrals_since(since))
+    return Digest(today, overdue, due_today, silent, store.referrals.unthanked_since(since))

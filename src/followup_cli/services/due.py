@@ -34,9 +34,9 @@ def due_list(
     as_of = as_of or today
     tag = values.clean_tags([tag])[0] if tag else None
     entries: list[DueEntry] = []
-    overdue = store.open_follow_ups_until(as_of - dt.timedelta(days=1)) if promises else []
+    overdue = store.follow_ups.open_until(as_of - dt.timedelta(days=1)) if promises else []
     promised = list(dict.fromkeys(follow_up.customer_id for follow_up in overdue))
-    with_cadence = store.customers_with_cadence(promised, days)
+    with_cadence = store.customers.with_cadence(promised, days)
     for follow_up in overdue:
         if follow_up.customer_id not in with_cadence:
             continue
@@ -49,9 +49,9 @@ def due_list(
             reason += f" ({follow_up.note})"
         entries.append(DueEntry(customer, _days_since(customer, as_of), cadence, reason))
     listed = {entry.customer.id for entry in entries}
-    planned = set() if include_planned else store.customers_with_follow_ups_after(as_of)
+    planned = set() if include_planned else store.follow_ups.customers_with_open_after(as_of)
     left_out = 0
-    silent = store.due_by_silence(as_of, days, tag, contacted_since_as_of=as_of < today)
+    silent = store.customers.due_by_silence(as_of, days, tag, contacted_since_as_of=as_of < today)
     for customer, cadence, cadence_tag in silent:
         if limit and len(entries) >= limit:
             break

@@ -30,7 +30,7 @@ class Duplicate:
 
 def find_duplicates(store: Store) -> list[Duplicate]:
     pairs: dict[tuple[int, int], Duplicate] = {}
-    for group in store.customers_sharing_a_name():
+    for group in store.duplicates.sharing_a_name():
         for first, second in combinations(group, 2):
             if bool(first.email) != bool(second.email):
                 reason = "the same name, one record without an email"
@@ -38,14 +38,14 @@ def find_duplicates(store: Store) -> list[Duplicate]:
                 reason = "the same name"
             pairs[(first.id, second.id)] = Duplicate(first, second, reason)
     by_phone: dict[str, list[int]] = {}
-    for customer_id, phone in store.phones():
+    for customer_id, phone in store.duplicates.phones():
         digits = re.sub(r"\D", "", phone)
         if len(digits) >= PHONE_DIGITS_COMPARED:
             by_phone.setdefault(digits[-PHONE_DIGITS_COMPARED:], []).append(customer_id)
     for digits, ids in by_phone.items():
         for first_id, second_id in combinations(ids, 2):
             if (first_id, second_id) not in pairs:
-                first, second = store.customer_by_id(first_id), store.customer_by_id(second_id)
+                first, second = store.customers.by_id(first_id), store.customers.by_id(second_id)
                 reason = f"the same phone (ending {digits})"
                 pairs[(first_id, second_id)] = Duplicate(first, second, reason)
     return [pairs[key] for key in sorted(pairs)]
@@ -68,13 +68,13 @@ def merge(store: Store, keep_reference: str, other_reference: str, today: dt.dat
         other = resolve_customer(store, other_reference)
         if keep.id == other.id:
             raise InvalidInputError(f"{keep_reference!r} and {other_reference!r} are one customer")
-        store.describe_change(f"merge {other.name} (#{other.id}) into {keep.name} (#{keep.id})")
-        dropped = store.move_history(keep.id, other.id)
-        store.delete_customer(other.id)
+        store.journal.describe(f"merge {other.name} (#{other.id}) into {keep.name} (#{keep.id})")
+        dropped = store.duplicates.move_history(keep.id, other.id)
+        store.customers.delete(other.id)
         changes, kept_in_notes = _merged_fields(keep, other)
         if changes:
-            store.update_customer(keep.id, changes)
-    return Merged(store.customer_by_id(keep.id), other, len(dropped), kept_in_notes)
+            store.customers.update(keep.id, changes)
+    return Merged(store.customers.by_id(keep.id), other, len(dropped), kept_in_notes)
 
 
 # Fields whose differing values both stay: KEEP's in the field, OTHER's in KEEP's notes.

@@ -26,10 +26,10 @@ def export_objects(store: Store, kind: str) -> Iterator[dict]:
             f"cannot export {kind!r}; choose customers, touchpoints, referrals or followups"
         )
     rows = {
-        "customers": store.export_customers,
-        "touchpoints": store.export_touchpoints,
-        "referrals": store.export_referrals,
-        "followups": store.export_follow_ups,
+        "customers": store.exports.customers,
+        "touchpoints": store.exports.touchpoints,
+        "referrals": store.exports.referrals,
+        "followups": store.exports.follow_ups,
     }[kind]()
     columns = COLUMNS[kind]
     for row in rows:
@@ -42,7 +42,7 @@ def export_objects(store: Store, kind: str) -> Iterator[dict]:
 def card_objects(store: Store) -> Iterator[dict]:
     """Customers as their vCards carry them: the file fields, and the UID that finds each
     again when the cards come back (services.lookup.card_uid)."""
-    for customer in store.export_whole_customers():
+    for customer in store.exports.whole_customers():
         item = {key: getattr(customer, key) for key in FILE_KEYS}
         yield item | {"tags": list(customer.tags), "uid": card_uid(customer)}
 

@@ -29,14 +29,14 @@ def schedule(
     note = values.clean_text(note, "note")
     with store.transaction("schedule"):
         customer = resolve_customer(store, reference)
-        store.describe_change(f"promise {customer.name} a follow-up on {due_on.isoformat()}")
-        follow_up_id = store.insert_follow_up(customer.id, due_on, note, today)
-    return store.follow_up_by_id(follow_up_id)
+        store.journal.describe(f"promise {customer.name} a follow-up on {due_on.isoformat()}")
+        follow_up_id = store.follow_ups.insert(customer.id, due_on, note, today)
+    return store.follow_ups.by_id(follow_up_id)
 
 
 def agenda(store: Store, today: dt.date, days: int) -> list[FollowUp]:
     """Open follow-ups due within `days` from today, the overdue ones first."""
-    return store.open_follow_ups_until(today + dt.timedelta(days=days))
+    return store.follow_ups.open_until(today + dt.timedelta(days=days))
 
 
 def _chosen(store: Store, reference: str | None, follow_up_id: int | None) -> FollowUp:
@@ -46,14 +46,14 @@ def _chosen(store: Store, reference: str | None, follow_up_id: int | None) -> Fo
         if reference is None:
             raise InvalidInputError("name the customer, or the follow-up with --id")
         customer = resolve_customer(store, reference)
-        open_ones = store.open_follow_ups_of(customer.id)
+        open_ones = store.follow_ups.open_of(customer.id)
         if not open_ones:
             raise NotFoundError(
                 f"{customer.name} has no open follow-up; promise one with "
                 f"`followup schedule {customer.id} WHEN`"
             )
         return open_ones[0]
-    follow_up = store.follow_up_by_id(follow_up_id) if follow_up_id <= MAX_ID else None
+    follow_up = store.follow_ups.by_id(follow_up_id) if follow_up_id <= MAX_ID else None
     if follow_up is None or follow_up.done_on is not None:
         raise NotFoundError(f"no open follow-up has id {follow_up_id}; see `followup agenda`")
     if reference is not None and resolve_customer(store, reference).id != follow_up.customer_id:
@@ -84,11 +84,11 @@ def done(
             raise InvalidInputError(f"--log {log_kind!r}: use one of {', '.join(TOUCHPOINT_KINDS)}")
     with store.transaction("done"):
         follow_up = _chosen(store, reference, follow_up_id)
-        store.describe_change(
+        store.journal.describe(
             f"mark done the follow-up with {follow_up.customer_name} due "
             f"{follow_up.due_on.isoformat()}"
         )
-        store.close_follow_up(follow_up.id, today, note or "done")
+        store.follow_ups.close(follow_up.id, today, note or "done")
         also_fulfilled = []
         if log_kind:
             _, also_fulfilled = record_touchpoint(
@@ -109,12 +109,12 @@ def snooze(
     due_on = parse_future(when, today, date_order)
     with store.transaction("snooze"):
         follow_up = _chosen(store, reference, follow_up_id)
-        store.describe_change(
+        store.journal.describe(
             f"move the follow-up with {follow_up.customer_name} from "
             f"{follow_up.due_on.isoformat()} to {due_on.isoformat()}"
         )
-        store.move_follow_up(follow_up.id, due_on)
-    return follow_up, store.follow_up_by_id(follow_up.id)
+        store.follow_ups.move(follow_up.id, due_on)
+    return follow_up, store.follow_ups.by_id(follow_up.id)
 
 
 def cancel(
@@ -123,9 +123,9 @@ def cancel(
     """Close a promise without logging a contact (it was made twice, or is moot)."""
     with store.transaction("cancel"):
         follow_up = _chosen(store, reference, follow_up_id)
-        store.describe_change(
+        store.journal.describe(
             f"cancel the follow-up with {follow_up.customer_name} due "
             f"{follow_up.due_on.isoformat()}"
         )
-        store.close_follow_up(follow_up.id, today, "cancelled")
+        store.follow_ups.close(follow_up.id, today, "cancelled")
     return follow_up

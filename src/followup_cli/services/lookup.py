@@ -27,20 +27,20 @@ def resolve_customer(store: Store, reference: str) -> Customer:
         raise InvalidInputError("name a customer by id, email or name")
     number = text.removeprefix("#")
     if is_whole_number(number):
-        customer = store.customer_by_id(int(number)) if int(number) <= MAX_ID else None
+        customer = store.customers.by_id(int(number)) if int(number) <= MAX_ID else None
         if customer:
             return customer
         raise NotFoundError(f"no customer has id {number}; see `followup list`")
     if "@" in text:
-        customer = store.customer_by_email(text)
+        customer = store.customers.by_email(text)
         if customer:
             return customer
         raise NotFoundError(f"no customer has the email {text}; see `followup list`")
     key = name_key(text)
-    exact = store.customers_with_name_key(key)
+    exact = store.customers.with_name_key(key)
     if len(exact) == 1:
         return exact[0]
-    candidates = exact or store.customers_with_name_key_part(key, MAX_PARTIAL_MATCHES)
+    candidates = exact or store.customers.with_name_key_part(key, MAX_PARTIAL_MATCHES)
     whole_words = [c for c in candidates if _is_word_of(key, c)]
     if whole_words:
         candidates = whole_words  # fragments are no candidates beside whole words
@@ -64,8 +64,8 @@ def customer_named(
         if found:
             return found
     if email:
-        return store.customer_by_email(email)
-    named = store.customers_with_name_key(name_key(name))
+        return store.customers.by_email(email)
+    named = store.customers.with_name_key(name_key(name))
     if uid:  # someone who kept another card's UID is another card's person
         named = [customer for customer in named if customer.uid in (None, uid)]
     if len(named) > 1:
@@ -94,13 +94,13 @@ def _customer_with_uid(store: Store, uid: str, name: str, email: str | None) -> 
     """A UID made by card_uid names the customer with that id who was added that day and
     came with no UID of their own, when the name or the email agrees too: another book's
     customer of the same id and day is someone else."""
-    kept = store.customers_with_uid(uid)
+    kept = store.customers.with_uid(uid)
     if len(kept) == 1:
         return kept[0]
     made = _MADE_UID.fullmatch(uid)
     if kept or not made:
         return None
-    customer = store.customer_by_id(int(made.group(1)))
+    customer = store.customers.by_id(int(made.group(1)))
     if customer is None or customer.uid or str(customer.created_on) != made.group(2):
         return None
     same_email = email and email_key(email) == email_key(customer.email or "")
@@ -115,7 +115,7 @@ def describe(customer: Customer) -> str:
 def refuse_taken_email(store: Store, email: str | None, own_id: int | None = None) -> None:
     if not email:
         return
-    holder = store.customer_by_email(email)
+    holder = store.customers.by_email(email)
     if holder and holder.id != own_id:
         raise InvalidInputError(f"{email} already belongs to {describe(holder)}")
 

@@ -45,7 +45,7 @@ def pitch_list(
     store.summaries_current()
     scored = []
     cut = []  # the best `limit` scores so far, lowest first
-    for row in store.warmth_ranked(today, DEFAULT_CADENCE_DAYS, wanted, unwanted):
+    for row in store.insights.warmth_ranked(today, DEFAULT_CADENCE_DAYS, wanted, unwanted):
         if limit and len(cut) == limit and row[-1] + _MOST_FROM_TODAY < cut[0]:
             break
         scored.append(_scored(row))
@@ -78,7 +78,7 @@ def _pitch(store: Store, row: tuple, today: dt.date) -> Pitch:
     elif contact == 1:
         reasons.append(f"last contact {values.count_of(silent, 'day')} ago")
     if sales:
-        count, first_sale = store.sales_of(customer_id, today)
+        count, first_sale = store.insights.sales_of(customer_id, today)
         if count == 1:
             reasons.append(f"bought once ({first_sale}), ripe for a second")
         else:

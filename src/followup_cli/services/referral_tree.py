@@ -27,7 +27,7 @@ class ReferralNode:
 
 
 def referral_forest(store: Store, from_reference: str | None = None) -> list[ReferralNode]:
-    edges = store.referral_edges()
+    edges = store.referrals.edges()
     people: dict[int, tuple[str, str]] = {}
     children: dict[int, list[tuple[int, str]]] = {}
     referred_ids: set[int] = set()

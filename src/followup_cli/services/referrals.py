@@ -38,7 +38,7 @@ def record_referral(
     date = parse_past(when, today, date_order) if when is not None else today
     with store.transaction("refer"):
         referrer = resolve_customer(store, referrer_reference)
-        store.describe_change(f"{referrer.name} referred {person.name}")
+        store.journal.describe(f"{referrer.name} referred {person.name}")
         return refer_within(store, referrer, person, date, note, today)
 
 
@@ -61,7 +61,7 @@ def refer_within(
     is_new = referred is None
     if referred is None:
         refuse_taken_email(store, email)
-        referred_id = store.insert_customer(
+        referred_id = store.customers.insert(
             name=name,
             email=email,
             phone=values.clean_text(person.phone, "phone"),
@@ -74,22 +74,24 @@ def refer_within(
         referred_id = referred.id
     if referred_id == referrer.id:
         raise InvalidInputError(f"{referrer.name} cannot refer themselves")
-    existing = store.referral_between(referrer.id, referred_id)
+    existing = store.referrals.between(referrer.id, referred_id)
     if existing:
         raise InvalidInputError(
             f"{referrer.name} referring {existing.referred} is already on file "
             f"(recorded for {existing.date.isoformat()})"
         )
-    referral_id = store.insert_referral(referrer.id, referred_id, date, note, today)
-    referral = next(r for r in store.referrals(referrer_id=referrer.id) if r.id == referral_id)
+    referral_id = store.referrals.insert(referrer.id, referred_id, date, note, today)
+    referral = next(
+        r for r in store.referrals.listed(referrer_id=referrer.id) if r.id == referral_id
+    )
     return RecordedReferral(referral, is_new)
 
 
 def list_referrals(store: Store, from_reference: str | None = None) -> list[Referral]:
     if from_reference:
         referrer = resolve_customer(store, from_reference)
-        return store.referrals(referrer_id=referrer.id)
-    return store.referrals()
+        return store.referrals.listed(referrer_id=referrer.id)
+    return store.referrals.listed()
 
 
 def thank(
@@ -98,8 +100,8 @@ def thank(
     """Mark the referrer's unthanked referrals (or only the one of REFERRED) as thanked."""
     with store.transaction("thank"):
         referrer = resolve_customer(store, referrer_reference)
-        store.describe_change(f"thank {referrer.name}")
-        pending = store.unthanked_referrals_of(referrer.id)
+        store.journal.describe(f"thank {referrer.name}")
+        pending = store.referrals.unthanked_of(referrer.id)
         if referred_reference:
             referred = resolve_customer(store, referred_reference)
             pending = [r for r in pending if r.referred_id == referred.id]
@@ -107,5 +109,5 @@ def thank(
                 raise NotFoundError(f"{referrer.name} has no unthanked referral of {referred.name}")
         if not pending:
             raise NotFoundError(f"{referrer.name} has no referral waiting for thanks")
-        store.mark_thanked([r.id for r in pending], today)
+        store.referrals.mark_thanked([r.id for r in pending], today)
     return pending

@@ -26,7 +26,7 @@ def search(store: Store, text: str, limit: int) -> list[Found]:
     rows = limit or -1
     found = [
         Found("customer", customer_id, name, created_on, match or "")
-        for customer_id, name, created_on, match in store.customers_matching(text.strip(), rows)
+        for customer_id, name, created_on, match in store.search.customers(text.strip(), rows)
     ]
     query = " ".join(f'"{word}"*' for word in words)  # every word, each as a prefix
     for kind, table, date_column in (
@@ -35,8 +35,6 @@ def search(store: Store, text: str, limit: int) -> list[Found]:
     ):
         found += [
             Found(kind, customer_id, name, date, note)
-            for customer_id, name, date, note in store.notes_matching(
-                table, date_column, query, rows
-            )
+            for customer_id, name, date, note in store.search.notes(table, date_column, query, rows)
         ]
     return found

@@ -70,13 +70,14 @@ def compute_stats(store: Store, as_of: dt.date, months: int, today: dt.date) -> 
 
     start = as_of - relativedelta(months=months)
     store.summaries_current()
-    by_status = dict(sorted(store.status_counts().items()))
+    by_status = dict(sorted(store.insights.status_counts().items()))
     active = by_status.get("customer", 0)
     coverage_by_week, covered_now = _coverage(store, as_of)
     referral_figures = _referrals(store, start, as_of, active, months)
     touchpoints, week_starts, sales = _activity(store, start, as_of, active)
     contacted, warm = (
-        store.marks_until(series, [as_of.toordinal()])[0] for series in ("contacted", "warm")
+        store.insights.marks_until(series, [as_of.toordinal()])[0]
+        for series in ("contacted", "warm")
     )
     return Stats(
         as_of=as_of.isoformat(),
@@ -84,8 +85,8 @@ def compute_stats(store: Store, as_of: dt.date, months: int, today: dt.date) -> 
         months=months,
         customers_by_status=by_status,
         active_customers=active,
-        joined=store.marks_between("added", start, as_of),
-        lost=store.marks_between("lost", start, as_of),
+        joined=store.insights.marks_between("added", start, as_of),
+        lost=store.insights.marks_between("lost", start, as_of),
         coverage=_share(covered_now, active),
         covered=covered_now,
         coverage_by_week=coverage_by_week,
@@ -105,8 +106,8 @@ def _share(part: int | float, whole: int | float) -> float:
 def _coverage(store: Store, as_of: dt.date) -> tuple[list[dict], int]:
     week_ends = [as_of - dt.timedelta(weeks=k) for k in range(COVERAGE_WEEKS - 1, -1, -1)]
     days = [week_end.toordinal() for week_end in week_ends]
-    on_file = store.marks_until("on_file", days)
-    covered = store.marks_until("covered", days)
+    on_file = store.insights.marks_until("on_file", days)
+    covered = store.insights.marks_until("covered", days)
     points = [
         {
             "week_ending": week_end.isoformat(),
@@ -120,7 +121,7 @@ def _coverage(store: Store, as_of: dt.date) -> tuple[list[dict], int]:
 def _referrals(store: Store, start: dt.date, as_of: dt.date, active: int, months: int) -> dict:
     from dateutil.relativedelta import relativedelta
 
-    rows = store.referrals_between(start, as_of)
+    rows = store.referrals.made_between(start, as_of)
     referrers = {row[1] for row in rows if row[3] == "customer"}
     counts = Counter((row[1], row[2]) for row in rows)
     top = sorted(counts.items(), key=lambda item: (-item[1], item[0][1].casefold()))
@@ -162,7 +163,9 @@ def _activity(
     weeks = -(-(as_of - start).days // 7)
     series: dict[str, list[int]] = {}
     count = cents = 0
-    for date, kind, touchpoints, amount in store.touchpoint_counts_by_day_and_kind(start, as_of):
+    for date, kind, touchpoints, amount in store.insights.touchpoint_counts_by_day_and_kind(
+        start, as_of
+    ):
         index = weeks - 1 - (as_of - dt.date.fromisoformat(date)).days // 7
         series.setdefault(kind, [0] * weeks)[index] += touchpoints
         if kind == "sale":
@@ -172,8 +175,8 @@ def _activity(
         for index in range(weeks)
     ]
     total = cents / 100
-    first = store.marks_between("first_sale", start, as_of) / 100
-    buyers = store.buyers_between(start, as_of)
+    first = store.insights.marks_between("first_sale", start, as_of) / 100
+    buyers = store.insights.buyers_between(start, as_of)
     repeat = total - first
     sales = {
         "sales_total": round(total, 2),
@@ -191,7 +194,9 @@ def _at_risk_top(store: Store, as_of: dt.date, today: dt.date) -> list[dict]:
     """The longest silent of the customers at risk: read longest silent first, until the
     cut is full and the next one is less silent than its last."""
     risky = []
-    for name, last, cadence, tags in store.silent_customers(as_of, today, DEFAULT_CADENCE_DAYS):
+    for name, last, cadence, tags in store.insights.silent_customers(
+        as_of, today, DEFAULT_CADENCE_DAYS
+    ):
         silent = (as_of - dt.date.fromisoformat(last)).days
         if len(risky) >= AT_RISK_SHOWN and silent < risky[-1]["days_silent"]:
             break

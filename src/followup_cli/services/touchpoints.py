@@ -54,10 +54,10 @@ def record_touchpoint(
     """Insert a touchpoint; returns its id and the promises it fulfilled (store/derived.py
     decides which). Runs inside the caller's transaction."""
     created_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    waiting = store.open_follow_ups_of(customer_id)
-    touchpoint_id = store.insert_touchpoint(customer_id, date, kind, note, amount, created_at)
+    waiting = store.follow_ups.open_of(customer_id)
+    touchpoint_id = store.touchpoints.insert(customer_id, date, kind, note, amount, created_at)
     store.bring_derived_up_to_date()
-    still_open = {follow_up.id for follow_up in store.open_follow_ups_of(customer_id)}
+    still_open = {follow_up.id for follow_up in store.follow_ups.open_of(customer_id)}
     return touchpoint_id, [follow_up for follow_up in waiting if follow_up.id not in still_open]
 
 
@@ -77,16 +77,16 @@ def log_touchpoint(
     next_date = parse_future(next_when, today, date_order) if next_when is not None else None
     with store.transaction("log"):
         customer = resolve_customer(store, reference)
-        store.describe_change(f"log {kind} with {customer.name} on {date.isoformat()}")
-        repeated = store.same_touchpoint_that_day(customer.id, date, kind)
+        store.journal.describe(f"log {kind} with {customer.name} on {date.isoformat()}")
+        repeated = store.touchpoints.same_that_day(customer.id, date, kind)
         touchpoint_id, closed = record_touchpoint(store, customer.id, date, kind, note, amount)
         next_follow_up = None
         if next_date:
-            follow_up_id = store.insert_follow_up(customer.id, next_date, note, today)
-            next_follow_up = store.follow_up_by_id(follow_up_id)
-    touchpoint = next(tp for tp in store.touchpoints_of(customer.id) if tp.id == touchpoint_id)
+            follow_up_id = store.follow_ups.insert(customer.id, next_date, note, today)
+            next_follow_up = store.follow_ups.by_id(follow_up_id)
+    touchpoint = next(tp for tp in store.touchpoints.of(customer.id) if tp.id == touchpoint_id)
     return LoggedTouchpoint(
-        customer=store.customer_by_id(customer.id),
+        customer=store.customers.by_id(customer.id),
         touchpoint=touchpoint,
         next_follow_up=next_follow_up,
         closed_follow_ups=tuple(closed),
@@ -106,7 +106,7 @@ def list_touchpoints(
     """Newest first, each with its customer's name."""
     customer_id = resolve_customer(store, reference).id if reference is not None else None
     since_day = parse_past(since, today, date_order, "list what has happened") if since else None
-    return store.touchpoints_where(customer_id, _kind(kind) if kind else None, since_day, limit)
+    return store.touchpoints.where(customer_id, _kind(kind) if kind else None, since_day, limit)
 
 
 def _kind(text: str) -> str:
@@ -158,26 +158,26 @@ def edit_touchpoint(
             raise _amount_without_sale(kind)
         if kind != "sale" and before.amount is not None:
             updates["amount"] = None  # a sale made another kind keeps no amount
-        name = store.customer_by_id(before.customer_id).name
-        store.describe_change(f"edit touchpoint {touchpoint_id} ({before.kind} with {name})")
-        store.update_touchpoint(touchpoint_id, updates)
-    return store.touchpoint_by_id(touchpoint_id)
+        name = store.customers.by_id(before.customer_id).name
+        store.journal.describe(f"edit touchpoint {touchpoint_id} ({before.kind} with {name})")
+        store.touchpoints.update(touchpoint_id, updates)
+    return store.touchpoints.by_id(touchpoint_id)
 
 
 def delete_touchpoint(store: Store, touchpoint_id: int) -> tuple[Touchpoint, str]:
     with store.transaction("delete touchpoint"):
         touchpoint = _touchpoint(store, touchpoint_id)
-        name = store.customer_by_id(touchpoint.customer_id).name
-        store.describe_change(
+        name = store.customers.by_id(touchpoint.customer_id).name
+        store.journal.describe(
             f"delete touchpoint {touchpoint_id} ({touchpoint.kind} with {name} on "
             f"{touchpoint.date.isoformat()})"
         )
-        store.delete_touchpoint(touchpoint_id)
+        store.touchpoints.delete(touchpoint_id)
     return touchpoint, name
 
 
 def _touchpoint(store: Store, touchpoint_id: int) -> Touchpoint:
-    found = store.touchpoint_by_id(touchpoint_id) if touchpoint_id <= MAX_ID else None
+    found = store.touchpoints.by_id(touchpoint_id) if touchpoint_id <= MAX_ID else None
     if found is None:
         raise NotFoundError(f"no touchpoint has id {touchpoint_id}; see `followup touchpoints`")
     return found

@@ -7,7 +7,7 @@ from followup_cli.store.journal import KEPT_CHANGES, Change
 
 def undo(store: Store) -> Change:
     with store.transaction():
-        change = store.undo_latest()
+        change = store.journal.undo_latest()
         if change is None:
             raise NotFoundError(
                 f"nothing to undo: no change is left in the journal (it keeps the last "
@@ -17,4 +17,4 @@ def undo(store: Store) -> Change:
 
 
 def recent_changes(store: Store, limit: int) -> list[Change]:
-    return store.recent_changes(limit or KEPT_CHANGES)
+    return store.journal.recent(limit or KEPT_CHANGES)

@@ -37,9 +37,9 @@ def round_of(store: Store, today: dt.date, days: int, limit: int, tag: str | Non
 def context_of(store: Store, customer_id: int) -> Context:
     return Context(
         customer=_still_there(store, customer_id),
-        touchpoints=[tp for tp, _ in store.touchpoints_where(customer_id, None, None, 3)],
-        open_follow_ups=store.open_follow_ups_of(customer_id),
-        referrals_made=store.referrals(referrer_id=customer_id),
+        touchpoints=[tp for tp, _ in store.touchpoints.where(customer_id, None, None, 3)],
+        open_follow_ups=store.follow_ups.open_of(customer_id),
+        referrals_made=store.referrals.listed(referrer_id=customer_id),
     )
 
 
@@ -48,7 +48,7 @@ class CustomerGone(NotFoundError):
 
 
 def _still_there(store: Store, customer_id: int) -> Customer:
-    customer = store.customer_by_id(customer_id)
+    customer = store.customers.by_id(customer_id)
     if customer is None:
         raise CustomerGone("this customer was deleted or merged elsewhere; on to the next")
     return customer
@@ -73,7 +73,7 @@ def record_contact(store: Store, customer: Customer, kind: str, today: dt.date) 
     with store.transaction(f"work: {kind} with {customer.name} on {today.isoformat()}"):
         _still_there(store, customer.id)
         touchpoint_id, _ = record_touchpoint(store, customer.id, today, kind, None, None)
-        change = store.current_change()
+        change = store.journal.current()
     return change, touchpoint_id
 
 
@@ -87,8 +87,8 @@ def add_note(store: Store, change: int, customer: Customer, touchpoint_id: int, 
     """Returns the change the answer joined, for the next answer."""
     with _answer(store, change, customer, "note"):
         _still_there(store, customer.id)
-        store.update_touchpoint(touchpoint_id, {"note": clean_text(note, "note")})
-        return store.current_change()
+        store.touchpoints.update(touchpoint_id, {"note": clean_text(note, "note")})
+        return store.journal.current()
 
 
 def add_promise(
@@ -96,8 +96,8 @@ def add_promise(
 ) -> int:
     with _answer(store, change, customer, f"promise for {day.isoformat()}"):
         _still_there(store, customer.id)
-        store.insert_follow_up(customer.id, day, note, today)
-        return store.current_change()
+        store.follow_ups.insert(customer.id, day, note, today)
+        return store.journal.current()
 
 
 def add_referral(
@@ -105,15 +105,15 @@ def add_referral(
 ) -> int:
     with _answer(store, change, customer, f"referral of {person.name}"):
         refer_within(store, _still_there(store, customer.id), person, today, None, today)
-        return store.current_change()
+        return store.journal.current()
 
 
 def later(store: Store, customer: Customer, day: dt.date, today: dt.date) -> None:
     """Call back on `day`: the customer's oldest open promise moves there, or one is made."""
     with store.transaction(f"work: call {customer.name} later, on {day.isoformat()}"):
         _still_there(store, customer.id)
-        open_ones = store.open_follow_ups_of(customer.id)
+        open_ones = store.follow_ups.open_of(customer.id)
         if open_ones:
-            store.move_follow_up(open_ones[0].id, day)
+            store.follow_ups.move(open_ones[0].id, day)
         else:
-            store.insert_follow_up(customer.id, day, "call back", today)
+            store.follow_ups.insert(customer.id, day, "call back", today)

@@ -1,7 +1,10 @@
 """The storage layer: the only code that speaks SQL.
 
-`open_store` returns a Store whose methods read and write models. Queries are grouped by
-the tables they serve (customers, activity, referrals); Store puts them together.
+`open_store` returns a Store. Its queries live with the tables they read or write, one
+group each, reached by name: store.customers, store.touchpoints, store.follow_ups,
+store.referrals, store.tags, store.journal (undo), store.insights (the summaries behind
+`stats` and `pitch`), store.search, store.duplicates, store.exports and store.imports (bulk
+writes). The Store itself holds what spans them: transactions and derived state.
 """
 
 import sqlite3
@@ -10,45 +13,48 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from followup_cli.errors import DatabaseError
-from followup_cli.store.activity import ActivityQueries
 from followup_cli.store.connection import (
     changes_saved,  # noqa: F401  (the CLI asks it when interrupted)
     connect,
     database_error,
     prepare_location,
+    savepoint,
     saving,
 )
-from followup_cli.store.customers import CustomerQueries, TagCadenceQueries
+from followup_cli.store.customers import Customers
 from followup_cli.store.derived import recompute
-from followup_cli.store.duplicates import DuplicateQueries
-from followup_cli.store.exports import ExportQueries
-from followup_cli.store.imports import ImportQueries
-from followup_cli.store.insights import InsightQueries
-from followup_cli.store.journal import JournalQueries
+from followup_cli.store.duplicates import Duplicates
+from followup_cli.store.exports import Exports
+from followup_cli.store.follow_ups import FollowUps
+from followup_cli.store.imports import BulkWrites
+from followup_cli.store.insights import Insights
+from followup_cli.store.journal import Journal
 from followup_cli.store.migrations import ensure_current
-from followup_cli.store.referrals import ReferralQueries
-from followup_cli.store.search import SearchQueries
-from followup_cli.store.summaries import inserts_in_bulk
+from followup_cli.store.referrals import Referrals
+from followup_cli.store.search import Search
+from followup_cli.store.summaries import refresh
+from followup_cli.store.tags import TagCadences
+from followup_cli.store.touchpoints import Touchpoints
 
 
-class Store(
-    CustomerQueries,
-    TagCadenceQueries,
-    ActivityQueries,
-    ReferralQueries,
-    ImportQueries,
-    ExportQueries,
-    InsightQueries,
-    JournalQueries,
-    DuplicateQueries,
-    SearchQueries,
-):
+class Store:
     def __init__(self, connection: sqlite3.Connection, path: Path, read_only: str | None = None):
         self.connection = connection
         self.path = path
         self.read_only = read_only  # why this store cannot write, when it cannot
         # Whether the last transaction changed a row (False: it wrote only what was there).
         self.changed_something = False
+        self.customers = Customers(connection)
+        self.touchpoints = Touchpoints(connection)
+        self.follow_ups = FollowUps(connection)
+        self.referrals = Referrals(connection)
+        self.tags = TagCadences(connection)
+        self.journal = Journal(connection)
+        self.insights = Insights(connection)
+        self.search = Search(connection)
+        self.duplicates = Duplicates(connection)
+        self.exports = Exports(connection)
+        self.imports = BulkWrites(connection)
 
     @contextmanager
     def transaction(
@@ -67,13 +73,13 @@ class Store(
             raise DatabaseError(self.read_only)
         self.connection.execute("BEGIN IMMEDIATE")
         try:
-            continuing = continues is not None and self.change_exists(continues)
+            continuing = continues is not None and self.journal.exists(continues)
             if continuing:
-                self.continue_change(continues)
+                self.journal.rejoin(continues)
             elif change:
-                self.begin_change(change)
+                self.journal.begin(change)
             yield
-            changed = self.end_change(continuing) if change or continuing else True
+            changed = self.journal.end(continuing) if change or continuing else True
             if changed:
                 recompute(self.connection)
         except BaseException:
@@ -87,27 +93,13 @@ class Store(
         with saving():
             self.connection.execute("COMMIT")
 
-    def inserting_in_bulk(self):
-        """Around an import's rows, which it only inserts: derived state is marked for them
-        once, not row by row (store/summaries.py)."""
-        return inserts_in_bulk(self.connection)
-
     def bring_derived_up_to_date(self) -> None:
         """Inside a transaction, for a service that reports what its write derived (the
         promises a contact fulfilled) before the transaction ends."""
         recompute(self.connection)
 
-    @contextmanager
-    def savepoint(self) -> Iterator[None]:
-        """A step inside a transaction that can fail alone, leaving the rest in place."""
-        self.connection.execute("SAVEPOINT step")
-        try:
-            yield
-        except BaseException:
-            self.connection.execute("ROLLBACK TO step")
-            self.connection.execute("RELEASE step")
-            raise
-        self.connection.execute("RELEASE step")
+    def savepoint(self):
+        return savepoint(self.connection)
 
     def catch_up(self) -> None:
         """Rows another tool wrote left their customers stale (store/derived.py): derived
@@ -116,6 +108,15 @@ class Store(
         if stale and not self.read_only:
             with self.transaction():
                 pass
+
+    def summaries_current(self) -> None:
+        """Writes leave their customers marked for the summaries (store/summaries.py);
+        brought up to date here, once, before `stats` or `pitch` reads them. A book that
+        cannot be written is read as it is."""
+        stale = self.connection.execute("SELECT 1 FROM stale_summaries LIMIT 1").fetchone()
+        if stale and not self.read_only:
+            with self.transaction():
+                refresh(self.connection)
 
     def close(self) -> None:
         self.connection.close()

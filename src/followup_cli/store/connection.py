@@ -39,6 +39,27 @@ def saving() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
+class TableGroup:
+    """The queries on one group of tables, reached by name from the Store (store.customers,
+    store.journal): a method lives with the tables it reads or writes."""
+
+    def __init__(self, connection: sqlite3.Connection):
+        self.connection = connection
+
+
+@contextmanager
+def savepoint(connection: sqlite3.Connection) -> Iterator[None]:
+    """A step inside a transaction that can fail alone, leaving the rest in place."""
+    connection.execute("SAVEPOINT step")
+    try:
+        yield
+    except BaseException:
+        connection.execute("ROLLBACK TO step")
+        connection.execute("RELEASE step")
+        raise
+    connection.execute("RELEASE step")
+
+
 def prepare_location(path: Path, create_directory: bool) -> None:
     """Make sure the file can be created: the default directory is made, a named one must exist."""
     directory = path.parent

@@ -2,11 +2,14 @@
 
 import datetime as dt
 import json
+import sqlite3
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from itertools import compress
 
 from followup_cli.customer_fields import BY_KEY, FILE_KEYS
 from followup_cli.models import Customer
+from followup_cli.store.connection import TableGroup, savepoint
 from followup_cli.store.decode import CUSTOMER_SELECT, customer_from_row, to_date
 from followup_cli.store.derived import (
     CADENCE_TAG,
@@ -76,19 +79,33 @@ _PLAIN_DEFAULTS = {
 }
 
 
-class CustomerQueries:
-    connection = None
+class EmailRepeated(Exception):
+    """A row's email is already another customer's, in some case: an import that set the
+    unique email index aside, or inserted a batch at once, must match that row instead.
+    SQLite's IntegrityError becomes this here, so no layer above handles an sqlite3 error."""
 
-    def insert_customer(self, **fields) -> int:
+
+@contextmanager
+def _refusing_repeated_emails(connection) -> Iterator[None]:
+    try:
+        with savepoint(connection):
+            yield
+    except sqlite3.IntegrityError:
+        raise EmailRepeated from None
+
+
+class Customers(TableGroup):
+    def insert(self, **fields) -> int:
         """A new customer from _encode_customer's keywords; returns the new id."""
         cursor = self.connection.execute(_INSERT_CUSTOMER, _encode_customer(**fields))
         return cursor.lastrowid
 
-    def insert_customer_rows(self, rows: list[dict]) -> None:
-        """Many at once, each a dict of _encode_customer's keywords (imports)."""
-        self.connection.executemany(_INSERT_CUSTOMER, (_encode_customer(**row) for row in rows))
+    def insert_many(self, rows: list[dict]) -> None:
+        """Many at once (imports), each in insert's keywords; all or none of them."""
+        with _refusing_repeated_emails(self.connection):
+            self.connection.executemany(_INSERT_CUSTOMER, (_encode_customer(**row) for row in rows))
 
-    def insert_plain_customer_columns(
+    def insert_plain(
         self, columns: dict[str, Sequence], added_on: dt.date, wanted: list[bool] | None
     ) -> None:
         """New customers from a chunk of a plain import: per field a value per row, ""
@@ -106,14 +123,41 @@ class CustomerQueries:
             values.append("?" if "" not in column else f"coalesce(nullif(?, ''), {default})")
             bound.append(column)
         rows = zip(*bound, strict=True)
-        self.connection.executemany(
-            f"INSERT INTO customers (name, email, name_key, {', '.join(_PLAIN_DEFAULTS)}, "
-            f"created_on, status_changed_on) VALUES ({', '.join(values)}, "
-            f"'{added_on.isoformat()}', '{added_on.isoformat()}')",
-            rows if wanted is None else compress(rows, wanted),
+        with _refusing_repeated_emails(self.connection):
+            self.connection.executemany(
+                f"INSERT INTO customers (name, email, name_key, {', '.join(_PLAIN_DEFAULTS)}, "
+                f"created_on, status_changed_on) VALUES ({', '.join(values)}, "
+                f"'{added_on.isoformat()}', '{added_on.isoformat()}')",
+                rows if wanted is None else compress(rows, wanted),
+            )
+
+    def any(self) -> bool:
+        return self.connection.execute("SELECT 1 FROM customers LIMIT 1").fetchone() is not None
+
+    def stored_values(self, email_keys: list[str], fields: tuple[str, ...]) -> dict[str, tuple]:
+        """Lower-cased email -> the customer's `fields` as a plain import file gives them
+        (anything empty, no tags included, is ""), for one chunk of an import in one query."""
+        columns = ", ".join(
+            "coalesce(nullif(tags, '[]'), '')" if name == "tags" else f"coalesce({name}, '')"
+            for name in fields
+        )
+        rows = self.connection.execute(
+            f"SELECT lower(email), {columns} FROM customers "
+            "WHERE lower(email) IN (SELECT value FROM json_each(?)) AND email IS NOT NULL",
+            (json.dumps(email_keys),),
+        )
+        return {row[0]: row[1:] for row in rows}
+
+    def ids_by_email(self) -> dict[str, int]:
+        """Every customer's email, lower-cased: matching a mailbox's addresses is then a
+        dictionary lookup, not a query per address of every message."""
+        return dict(
+            self.connection.execute(
+                "SELECT lower(email), id FROM customers WHERE email IS NOT NULL"
+            ).fetchall()
         )
 
-    def update_customer(self, customer_id: int, changes: dict) -> None:
+    def update(self, customer_id: int, changes: dict) -> None:
         unknown = set(changes) - EDITABLE_COLUMNS
         if unknown:
             raise ValueError(f"not editable: {sorted(unknown)}")
@@ -130,14 +174,14 @@ class CustomerQueries:
             f"UPDATE customers SET {assignments} WHERE id = ?", (*encoded.values(), customer_id)
         )
 
-    def delete_customer(self, customer_id: int) -> None:
+    def delete(self, customer_id: int) -> None:
         self.connection.execute("DELETE FROM customers WHERE id = ?", (customer_id,))
 
-    def customer_by_id(self, customer_id: int) -> Customer | None:
+    def by_id(self, customer_id: int) -> Customer | None:
         row = self.connection.execute(f"{_SELECT} WHERE id = ?", (customer_id,)).fetchone()
         return customer_from_row(row) if row else None
 
-    def customer_by_email(self, email: str) -> Customer | None:
+    def by_email(self, email: str) -> Customer | None:
         """Emails compare without case, as the unique index on lower(email) does."""
         row = self.connection.execute(
             f"{_SELECT} WHERE lower(email) = lower(?) AND email IS NOT NULL", (email,)
@@ -150,23 +194,23 @@ class CustomerQueries:
         row = self.connection.execute(LAST_CONTACT_OF, (customer_id,)).fetchone()
         return to_date(row[0]) if row else None
 
-    def customers_with_uid(self, uid: str) -> list[Customer]:
+    def with_uid(self, uid: str) -> list[Customer]:
         rows = self.connection.execute(f"{_SELECT} WHERE uid = ? ORDER BY id", (uid,))
         return [customer_from_row(row) for row in rows]
 
-    def customers_with_name_key(self, key: str) -> list[Customer]:
+    def with_name_key(self, key: str) -> list[Customer]:
         """Customers whose whole name compares equal (values.name_key): an index probe."""
         rows = self.connection.execute(f"{_SELECT} WHERE name_key = ? ORDER BY id", (key,))
         return [customer_from_row(row) for row in rows]
 
-    def customers_with_name_key_part(self, key_part: str, limit: int) -> list[Customer]:
+    def with_name_key_part(self, key_part: str, limit: int) -> list[Customer]:
         rows = self.connection.execute(
             f"{_SELECT} WHERE instr(name_key, ?) > 0 ORDER BY name COLLATE NOCASE, id LIMIT ?",
             (key_part, limit),
         )
         return [customer_from_row(row) for row in rows]
 
-    def list_customers(
+    def listed(
         self,
         tag: str | None = None,
         status: str | None = None,
@@ -203,7 +247,7 @@ class CustomerQueries:
             "GROUP BY json_each.value ORDER BY json_each.value"
         ).fetchall()
 
-    def customers_with_cadence(
+    def with_cadence(
         self, customer_ids: list[int], default_days: int
     ) -> dict[int, tuple[Customer, int, str | None]]:
         """Each customer with the cadence that applies and the tag it comes from, if any."""
@@ -254,24 +298,6 @@ class CustomerQueries:
         day = as_of.isoformat()
         rows = self.connection.execute(sql, [day, *parameters, day, day])
         return ((customer_from_row(row[:-2]), row[-1], row[-2]) for row in rows)
-
-
-class TagCadenceQueries:
-    connection = None
-
-    def tag_cadences(self) -> dict[str, int]:
-        return dict(self.connection.execute("SELECT tag, cadence_days FROM tag_cadences"))
-
-    def set_tag_cadence(self, tag: str, cadence_days: int) -> None:
-        self.connection.execute(
-            "INSERT INTO tag_cadences (tag, cadence_days) VALUES (?, ?) "
-            "ON CONFLICT(tag) DO UPDATE SET cadence_days = excluded.cadence_days",
-            (tag, cadence_days),
-        )
-
-    def clear_tag_cadence(self, tag: str) -> bool:
-        cursor = self.connection.execute("DELETE FROM tag_cadences WHERE tag = ?", (tag,))
-        return cursor.rowcount > 0
 
 
 def names_for_completion(path, prefix: str, limit: int) -> list[tuple[str, str | None]]:

@@ -2,13 +2,12 @@
 moving one customer's history onto another."""
 
 from followup_cli.models import Customer
+from followup_cli.store.connection import TableGroup
 from followup_cli.store.decode import CUSTOMER_SELECT, customer_from_row
 
 
-class DuplicateQueries:
-    connection = None
-
-    def customers_sharing_a_name(self) -> list[list[Customer]]:
+class Duplicates(TableGroup):
+    def sharing_a_name(self) -> list[list[Customer]]:
         """Groups of customers whose names compare equal (values.name_key), by the index."""
         rows = self.connection.execute(
             f"SELECT {CUSTOMER_SELECT}, name_key FROM customers WHERE name_key IN ("

@@ -4,26 +4,15 @@ so that the figures cost the same on a book of 10,000 customers and of 100,000."
 import datetime as dt
 from collections.abc import Iterator
 
+from followup_cli.store.connection import TableGroup
 from followup_cli.store.derived import CONTACT_KIND_LIST, EFFECTIVE_CADENCE
-from followup_cli.store.summaries import refresh
 
 
-class InsightQueries:
-    connection = None
-
+class Insights(TableGroup):
     def status_counts(self) -> dict[str, int]:
         return dict(
             self.connection.execute("SELECT status, count(*) FROM customers GROUP BY status")
         )
-
-    def summaries_current(self) -> None:
-        """Writes leave their customers marked for the summaries (store/summaries.py);
-        brought up to date here, once, before `stats` or `pitch` reads them. A book that
-        cannot be written is read as it is."""
-        stale = self.connection.execute("SELECT 1 FROM stale_summaries LIMIT 1").fetchone()
-        if stale and not self.read_only:
-            with self.transaction():
-                refresh(self.connection)
 
     def marks_until(self, series: str, days: list[int]) -> list[int]:
         """The running sum of a series of day marks (store/summaries.py) on each day."""
@@ -61,15 +50,6 @@ class InsightQueries:
             "WHERE status = 'customer' ORDER BY last",
             (default_days, until.isoformat()),
         )
-
-    def referrals_between(self, start: dt.date, end: dt.date) -> list[tuple]:
-        """(date, referrer id, referrer name, referrer status, referred status) in (start, end]."""
-        return self.connection.execute(
-            "SELECT r.date, r.referrer_id, a.name, a.status, b.status FROM referrals r "
-            "JOIN customers a ON a.id = r.referrer_id JOIN customers b ON b.id = r.referred_id "
-            "WHERE r.date > ? AND r.date <= ? ORDER BY r.date",
-            (start.isoformat(), end.isoformat()),
-        ).fetchall()
 
     def touchpoint_counts_by_day_and_kind(self, start: dt.date, end: dt.date) -> list[tuple]:
         """(date, kind, touchpoints, amount in cents) of each day in (start, end]."""
@@ -132,11 +112,3 @@ class InsightQueries:
             "AND customer_id = ? AND date <= ?",
             (customer_id, until.isoformat()),
         ).fetchone()
-
-    def referral_edges(self) -> list[tuple]:
-        """(referrer id, referrer name, referrer status, referred id, name, status, date)."""
-        return self.connection.execute(
-            "SELECT a.id, a.name, a.status, b.id, b.name, b.status, r.date FROM referrals r "
-            "JOIN customers a ON a.id = r.referrer_id JOIN customers b ON b.id = r.referred_id "
-            "ORDER BY r.date, r.id"
-        ).fetchall()

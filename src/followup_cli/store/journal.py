@@ -27,6 +27,7 @@ import sqlite3
 from typing import NamedTuple
 
 from followup_cli.errors import InvalidInputError
+from followup_cli.store.connection import TableGroup
 from followup_cli.store.derived import DERIVED_COLUMNS
 
 KEPT_CHANGES = 100
@@ -106,10 +107,8 @@ def journaled_columns(connection: sqlite3.Connection, table: str) -> list[str]:
     ]
 
 
-class JournalQueries:
-    connection = None
-
-    def begin_change(self, summary: str) -> None:
+class Journal(TableGroup):
+    def begin(self, summary: str) -> None:
         """Inside the transaction, before the first write."""
         made_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         cursor = self.connection.execute(
@@ -117,13 +116,13 @@ class JournalQueries:
         )
         self._watch(cursor.lastrowid)
 
-    def continue_change(self, change_id: int) -> None:
+    def rejoin(self, change_id: int) -> None:
         """Inside a later transaction, before its first write: its writes join change
         `change_id` (a `work` round saves each answer at once, the customer's answers being
         one change)."""
         self._watch(change_id)
 
-    def change_exists(self, change_id: int) -> bool:
+    def exists(self, change_id: int) -> bool:
         """False once the change was undone, or left the journal."""
         found = self.connection.execute("SELECT 1 FROM changes WHERE id = ?", (change_id,))
         return found.fetchone() is not None
@@ -144,22 +143,22 @@ class JournalQueries:
         step aside: its own writes are journaled. Every other writer sees the flag off."""
         self.connection.execute("UPDATE followup_writing SET active = ?", (int(active),))
 
-    def current_change(self) -> int | None:
+    def current(self) -> int | None:
         return self.connection.execute("SELECT change_id FROM temp.undo_current").fetchone()[0]
 
-    def describe_change(self, summary: str) -> None:
+    def describe(self, summary: str) -> None:
         """Say what the change did, once it is known (the customer resolved, the counts)."""
         self.connection.execute(
             "UPDATE changes SET summary = ? WHERE id = (SELECT change_id FROM temp.undo_current)",
             (summary,),
         )
 
-    def end_change(self, continuing: bool) -> bool:
+    def end(self, continuing: bool) -> bool:
         """Record the transaction's rows as it leaves them. False when a new change changed
         nothing: the caller then rolls back, so that a command with nothing to do leaves the
         file as it was, byte for byte. A continued change that nets to nothing is forgotten,
         and its transaction kept (it took back what an earlier one of the change did)."""
-        change_id = self.current_change()
+        change_id = self.current()
         self.connection.execute("UPDATE temp.undo_current SET change_id = NULL")
         self._writing(False)
         kept = False
@@ -227,7 +226,7 @@ class JournalQueries:
             )
         self.connection.execute("DELETE FROM changes WHERE id = ?", (change_id,))
 
-    def recent_changes(self, limit: int) -> list[Change]:
+    def recent(self, limit: int) -> list[Change]:
         rows = self.connection.execute(
             "SELECT id, made_at, summary FROM changes ORDER BY id DESC LIMIT ?", (limit,)
         )

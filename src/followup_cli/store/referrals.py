@@ -3,6 +3,7 @@
 import datetime as dt
 
 from followup_cli.models import Referral
+from followup_cli.store.connection import TableGroup
 from followup_cli.store.decode import REFERRAL_COLUMNS, referral_from_row
 
 _SELECT = (
@@ -11,10 +12,8 @@ _SELECT = (
 )
 
 
-class ReferralQueries:
-    connection = None
-
-    def insert_referral(
+class Referrals(TableGroup):
+    def insert(
         self,
         referrer_id: int,
         referred_id: int,
@@ -29,13 +28,13 @@ class ReferralQueries:
         )
         return cursor.lastrowid
 
-    def referral_between(self, referrer_id: int, referred_id: int) -> Referral | None:
+    def between(self, referrer_id: int, referred_id: int) -> Referral | None:
         row = self.connection.execute(
             f"{_SELECT} WHERE r.referrer_id = ? AND r.referred_id = ?", (referrer_id, referred_id)
         ).fetchone()
         return referral_from_row(row) if row else None
 
-    def referrals(
+    def listed(
         self, referrer_id: int | None = None, referred_id: int | None = None
     ) -> list[Referral]:
         conditions, parameters = [], []
@@ -51,7 +50,7 @@ class ReferralQueries:
         )
         return [referral_from_row(row) for row in rows]
 
-    def unthanked_referrals_since(self, first_day: dt.date) -> list[Referral]:
+    def unthanked_since(self, first_day: dt.date) -> list[Referral]:
         rows = self.connection.execute(
             f"{_SELECT} WHERE r.thanked_on IS NULL AND r.date >= ? ORDER BY r.date, r.id",
             (first_day.isoformat(),),
@@ -64,9 +63,26 @@ class ReferralQueries:
             ((thanked_on.isoformat(), referral_id) for referral_id in referral_ids),
         )
 
-    def unthanked_referrals_of(self, referrer_id: int) -> list[Referral]:
+    def unthanked_of(self, referrer_id: int) -> list[Referral]:
         rows = self.connection.execute(
             f"{_SELECT} WHERE r.referrer_id = ? AND r.thanked_on IS NULL ORDER BY r.date, r.id",
             (referrer_id,),
         )
         return [referral_from_row(row) for row in rows]
+
+    def made_between(self, start: dt.date, end: dt.date) -> list[tuple]:
+        """(date, referrer id, referrer name, referrer status, referred status) in (start, end]."""
+        return self.connection.execute(
+            "SELECT r.date, r.referrer_id, a.name, a.status, b.status FROM referrals r "
+            "JOIN customers a ON a.id = r.referrer_id JOIN customers b ON b.id = r.referred_id "
+            "WHERE r.date > ? AND r.date <= ? ORDER BY r.date",
+            (start.isoformat(), end.isoformat()),
+        ).fetchall()
+
+    def edges(self) -> list[tuple]:
+        """(referrer id, referrer name, referrer status, referred id, name, status, date)."""
+        return self.connection.execute(
+            "SELECT a.id, a.name, a.status, b.id, b.name, b.status, r.date FROM referrals r "
+            "JOIN customers a ON a.id = r.referrer_id JOIN customers b ON b.id = r.referred_id "
+            "ORDER BY r.date, r.id"
+        ).fetchall()

@@ -1,13 +1,12 @@
 """Queries behind `search`: customers by any field (names compared as lookups compare them),
 and the notes of touchpoints and follow-ups through their FTS5 indexes."""
 
+from followup_cli.store.connection import TableGroup
 from followup_cli.values import name_key
 
 
-class SearchQueries:
-    connection = None
-
-    def customers_matching(self, text: str, limit: int) -> list[tuple]:
+class Search(TableGroup):
+    def customers(self, text: str, limit: int) -> list[tuple]:
         """(id, name, created_on, the field that matched) of customers holding `text` in
         their name, email, phone, company, tags or notes."""
         key = name_key(text)
@@ -27,7 +26,7 @@ class SearchQueries:
             (key, text, limit),
         ).fetchall()
 
-    def notes_matching(self, table: str, date_column: str, query: str, limit: int) -> list:
+    def notes(self, table: str, date_column: str, query: str, limit: int) -> list:
         """(customer id, name, date, note) of touchpoints or follow-ups whose note has the
         words of the FTS5 `query`, best first, then newest."""
         return self.connection.execute(
