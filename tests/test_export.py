@@ -79,6 +79,8 @@ def test_json_keys_are_the_csv_columns(cli):
             "status",
             "cadence_days",
             "uid",
+            "birthday",
+            "anniversary",
         },
         "touchpoints": {"customer", "email", "date", "kind", "note", "amount"},
         "referrals": {"referrer", "referrer_email", "referred", "referred_email", "date", "note"},

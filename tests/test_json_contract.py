@@ -20,6 +20,8 @@ CUSTOMER = [
     "status",
     "cadence_days",
     "uid",
+    "birthday",
+    "anniversary",
     "last_contact",
     "last_contact_kind",
     "sales_total",
@@ -121,7 +123,7 @@ def test_show_keys(cli, book):
 
 def test_remind_keys(cli, book):
     digest = json.loads(cli.ok("remind", "--format", "json"))
-    assert list(digest) == ["date", "overdue", "due_today", "stale", "referrals_to_thank"]
+    assert list(digest) == ["date", "overdue", "due_today", "dates", "stale", "referrals_to_thank"]
     assert list(digest["overdue"][0]) == [*FOLLOW_UP, "days_late"]
     assert list(digest["stale"][0]) == DUE
     assert list(digest["referrals_to_thank"][0]) == REFERRAL
@@ -136,7 +138,7 @@ def test_import_report_keys(cli, tmp_path):
 
 README_ROWS = {
     "`list` (and the top of `show`)": CUSTOMER,
-    "`due`, and `remind`'s `stale`": DUE,
+    "`due`, and `remind`'s `dates` and `stale`": DUE,
     "touchpoints": TOUCHPOINT,
     "referrals": REFERRAL,
     "`referrals --tree`": LISTINGS[("referrals", "--tree")],
@@ -144,7 +146,7 @@ README_ROWS = {
     "`duplicates`": LISTINGS[("duplicates",)],
     "`tags`": LISTINGS[("tags",)],
     "`undo --list`": LISTINGS[("undo", "--list")],
-    "`remind` (one object)": ["date", "overdue", "due_today", "stale", "referrals_to_thank"],
+    "`remind` (one object)": ["date", "overdue", "due_today", "dates", "stale", "referrals_to_thank"],
     "`import` (one object)": IMPORT_REPORT,
     "follow-ups": FOLLOW_UP,
 }

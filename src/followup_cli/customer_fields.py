@@ -134,6 +134,21 @@ FIELDS = (
     # Who the customer is in other address books: a vCard's UID, kept from the card that
     # created them so that the same phone or export matches them again before any name.
     CustomerField("uid", "uid", in_files=True, clean=partial(values.clean_text, label="uid")),
+    # Dates that come back every year, kept with or without the year (dates/yearly.py).
+    CustomerField(
+        "birthday",
+        "birthday",
+        in_files=True,
+        headers=("birth date", "date of birth", "birthdate", "bday", "person - birthday"),
+        clean=partial(values.clean_yearly, label="birthday"),
+    ),
+    CustomerField(
+        "anniversary",
+        "anniversary",
+        in_files=True,
+        headers=("wedding anniversary", "person - anniversary"),
+        clean=partial(values.clean_yearly, label="anniversary"),
+    ),
     CustomerField("last_contact", "last_contact_on", "date", in_list=True),
     CustomerField("last_contact_kind", "last_contact_kind"),
     CustomerField("sales_total", "sales_total", "float"),

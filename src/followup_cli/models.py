@@ -29,6 +29,8 @@ class Customer(NamedTuple):
     status: str = "customer"
     cadence_days: int | None = None
     uid: str | None = None
+    birthday: str | None = None  # "YYYY-MM-DD", or "--MM-DD" without a year
+    anniversary: str | None = None
     created_on: dt.date | None = None
     last_contact: dt.date | None = None
     last_contact_kind: str | None = None

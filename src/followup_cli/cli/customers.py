@@ -38,6 +38,12 @@ def add(
         int | None, typer.Option(metavar="DAYS", help="Keep in touch every DAYS days.")
     ] = None,
     status: Annotated[str, typer.Option(help="customer or prospect.")] = "customer",
+    birthday: Annotated[
+        str | None, typer.Option(metavar="DAY", help='"14 March", or 1976-03-14 with the year.')
+    ] = None,
+    anniversary: Annotated[
+        str | None, typer.Option(metavar="DAY", help="A yearly date that matters, as --birthday.")
+    ] = None,
 ) -> None:
     """Add a customer and print their id.
 
@@ -52,6 +58,8 @@ def add(
         notes=note,
         cadence_days=cadence,
         status=status,
+        birthday=birthday,
+        anniversary=anniversary,
     )
     added = service.add_customer(store(ctx), new, config.today())
     sys.stdout.write(f"{added.customer.id}\n")
@@ -78,6 +86,12 @@ def edit(
         str | None, typer.Option(metavar="DAYS|default", help="Own cadence, or default.")
     ] = None,
     status: Annotated[str | None, typer.Option(help="customer, prospect or lost.")] = None,
+    birthday: Annotated[
+        str | None, typer.Option(metavar="DAY", help='"14 March", 1976-03-14, or "" to clear.')
+    ] = None,
+    anniversary: Annotated[
+        str | None, typer.Option(metavar="DAY", help='As --birthday; "" clears it.')
+    ] = None,
 ) -> None:
     """Change a customer's details.
 
@@ -93,6 +107,8 @@ def edit(
         notes=note,
         cadence_days=cadence,
         status=status,
+        birthday=birthday,
+        anniversary=anniversary,
     )
     updated = service.edit_customer(store(ctx), customer, changes, config.today())
     render.line(f"Updated {updated.name} (#{updated.id})")

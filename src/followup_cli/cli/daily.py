@@ -106,6 +106,10 @@ def _print_detail(customer, shaped: dict, everything: bool) -> None:
     render.heading(f"{person['name']} (#{person['id']})")
     for label in FILE_KEYS[1:]:  # the name is the heading; a card's UID is for matching
         value = objects.cell(person[label]) if label != "uid" else None
+        if value and label in ("birthday", "anniversary"):
+            from followup_cli.dates.yearly import spoken
+
+            value = spoken(value)
         if value:
             render.line(f"{label.replace('_', ' ')}: {value}")
     for label, value in shaped["extra"].items():

@@ -284,7 +284,8 @@ def _output(ctx: typer.Context, path: Path | None) -> Iterator:
 def _write_calendar(ctx: typer.Context, stream) -> None:
     from followup_cli.services.calendar import follow_ups_to_ics
 
+    book = store(ctx, only_reads=True)
     calendar = follow_ups_to_ics(
-        store(ctx, only_reads=True).follow_ups.open_until(None), config.today()
+        book.follow_ups.open_until(None), book.customers.with_yearly_dates(), config.today()
     )
     stream.write(calendar.decode("utf-8"))

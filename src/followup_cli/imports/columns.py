@@ -36,7 +36,7 @@ from followup_cli.errors import InvalidInputError
 from followup_cli.imports.records import RowRejected
 from followup_cli.values import MAX_FIELD_LENGTH
 
-DATE_FIELDS = frozenset({"last_contact", "date"})
+DATE_FIELDS = frozenset({"last_contact", "date", "birthday", "anniversary"})
 IGNORE = "ignore"
 _FORMULA_GUARD = re.compile(r"'(?=[=+\-@\t\r])")
 _NOT_LETTERS = re.compile(r"[\W_]+")
@@ -66,6 +66,9 @@ _IMPORT_ONLY_FIELDS = {
         "last activity",
         "person - last activity date",
     ],
+    # Google's other dates: "Event 1 - Label" (Anniversary, or its own words) and the value.
+    "event_label": [f"event {n} - {part}" for n in (1, 2, 3) for part in ("label", "type")],
+    "event_value": [f"event {n} - value" for n in (1, 2, 3)],
     "profile_url": ["url", "profile url", "linkedin url", "person - linkedin page"],
     "title": [
         "title",

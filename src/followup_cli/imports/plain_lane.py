@@ -107,7 +107,9 @@ def _convert(rows: list[list[str]], layout: PlainLayout) -> PlainChunk:
         "notes": _as_is,
         "status": _statuses,
         "cadence_days": _cadences,
-        "uid": _no_uids,
+        "uid": _empty_only,
+        "birthday": _empty_only,
+        "anniversary": _empty_only,
     }
     fields = {"name": names, "email": emails} | {
         field: convert(columns[where[field]]) if field in where else empty
@@ -159,9 +161,11 @@ def _statuses(cells: tuple[str, ...]) -> list[str]:
     return statuses
 
 
-def _no_uids(cells: tuple[str, ...]) -> tuple[str, ...]:
+def _empty_only(cells: tuple[str, ...]) -> tuple[str, ...]:
+    """A UID matches before the email does (services.lookup), and a birthday is read in
+    any of a dozen forms (dates/yearly.py): either goes row by row."""
     if any(cells):
-        raise _NotPlain  # a UID matches before the email does: services.lookup, row by row
+        raise _NotPlain
     return cells
 
 

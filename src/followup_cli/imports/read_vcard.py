@@ -21,7 +21,23 @@ from followup_cli.imports.records import RowRejected
 from followup_cli.values import MAX_FIELD_LENGTH, is_system_group, text_of_bytes
 
 SUFFIXES = (".vcf", ".vcard")
-FIELDS = ("name", "email", "phone", "company", "tags", "notes", "status", "cadence_days", "uid")
+FIELDS = (
+    "name",
+    "email",
+    "phone",
+    "company",
+    "tags",
+    "notes",
+    "status",
+    "cadence_days",
+    "uid",
+    "birthday",
+    "anniversary",
+)
+# Dates of the year: 3.0 and 4.0 BDAY, 4.0 ANNIVERSARY, Evolution's X-ANNIVERSARY; Apple
+# writes an anniversary as an X-ABDATE whose X-ABLabel (same item group) says so.
+_YEARLY = {"BDAY": "birthday", "ANNIVERSARY": "anniversary", "X-ANNIVERSARY": "anniversary"}
+_OMIT_YEAR = re.compile(rb"X-APPLE-OMIT-YEAR=(\d{4})", re.IGNORECASE)
 # Properties taken as one field each, as written: the card's UID, and followup's own fields,
 # which its export writes beside what address books read (CATEGORIES stays for them;
 # X-FOLLOWUP-TAGS keeps tags exactly).
@@ -34,7 +50,9 @@ _AS_WRITTEN = {
 _BINARY = frozenset({"PHOTO", "LOGO", "SOUND", "KEY"})
 _USED = frozenset(
     {"FN", "N", "ORG", "EMAIL", "TEL", "CATEGORIES", "NOTE", "X-ABSHOWAS", "X-FOLLOWUP-TAGS"}
+    | {"X-ABDATE", "X-ABLABEL"}
     | _AS_WRITTEN.keys()
+    | _YEARLY.keys()
 )
 _CHARSET = re.compile(rb"CHARSET=([^;:,]+)", re.IGNORECASE)
 _PREF_NUMBER = re.compile(rb"(?:^|;)PREF=(\d{1,3})", re.IGNORECASE)
@@ -182,6 +200,7 @@ class _Property:
     name: str
     params: bytes
     value: bytes
+    group: bytes = b""  # Apple's item1 in item1.X-ABDATE
 
 
 def _values(lines: list[bytes], encoding: str | None) -> dict[str, list[str]]:
@@ -199,6 +218,15 @@ def _values(lines: list[bytes], encoding: str | None) -> dict[str, list[str]]:
     return _fields(card, encoding)
 
 
+def _dated(prop: _Property, encoding: str | None) -> str:
+    """The date as written, the year taken out where Apple marks it as no year."""
+    text = _plain(prop, encoding).strip()
+    omitted = _OMIT_YEAR.search(prop.params)
+    if omitted and text.startswith(omitted.group(1).decode()):
+        return "--" + text[4:].lstrip("-")
+    return text
+
+
 def _parse(line: bytes) -> _Property | None:
     head, colon, value = line.partition(b":")
     if b'"' in head:  # a quoted parameter may hold a colon
@@ -206,8 +234,8 @@ def _parse(line: bytes) -> _Property | None:
     if not colon:
         return None
     name, _, params = head.partition(b";")
-    name = name.rpartition(b".")[2]  # Apple's item1.EMAIL
-    return _Property(name.decode("ascii", "replace").strip().upper(), params, value)
+    group, _, name = name.rpartition(b".")  # Apple's item1.EMAIL
+    return _Property(name.decode("ascii", "replace").strip().upper(), params, value, group)
 
 
 def _split_quoted(line: bytes) -> tuple[bytes, bytes, bytes]:
@@ -314,6 +342,17 @@ def _fields(card: dict[str, list[_Property]], encoding: str | None) -> dict[str,
     for prop_name, key in _AS_WRITTEN.items():
         if value := (plain(first(prop_name)) if first(prop_name) else ""):
             values[key] = [value]
+    for prop_name, key in _YEARLY.items():
+        values.setdefault(key, []).extend(
+            _dated(prop, encoding) for prop in card.get(prop_name, [])
+        )
+    labels = {prop.group: plain(prop).lower() for prop in card.get("X-ABLABEL", [])}
+    for prop in card.get("X-ABDATE", []):
+        if "anniversary" in labels.get(prop.group, ""):
+            values.setdefault("anniversary", []).append(_dated(prop, encoding))
+    for key in ("birthday", "anniversary"):
+        if not any(values.get(key, ())):
+            values.pop(key, None)
     notes = [plain(prop) for prop in card.get("NOTE", [])]
     if notes := [note for note in notes if note]:
         values["notes"] = ["\n".join(notes)]

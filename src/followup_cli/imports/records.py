@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from followup_cli.dates.cells import DateOrderUndecided, parse_file_date
+from followup_cli.dates.yearly import YEARLY_KEYS, read_yearly
 from followup_cli.errors import InvalidInputError, in_the_future, unknown_kind
 from followup_cli.models import IMPORTED_KIND, TOUCHPOINT_KINDS
 from followup_cli.values import (
@@ -49,6 +50,8 @@ class CustomerRecord:
     status: str | None = None
     cadence_days: int | None = None
     uid: str | None = None
+    birthday: str | None = None
+    anniversary: str | None = None
     last_contact: dt.date | None = None
     extra: dict[str, str] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
@@ -79,6 +82,7 @@ def customer_record(
         notes = [*notes, others_note("phone", phones[1:])]
     if "title" in values or "profile_url" in values or "lifecycle" in values:
         extra = {**extra, **{label: values[label][0] for label in _EXTRA_FIELDS if label in values}}
+    yearly, unread = _yearly_dates(values, date_orders)
     status, cadence, last_contact = get("status"), get("cadence_days"), get("last_contact")
     if not status and "lifecycle" in values:  # a CRM's stage: used when it says, else kept
         stage = status_word(values["lifecycle"][0])
@@ -93,10 +97,39 @@ def customer_record(
         _status(status[0]) if status else None,
         _cadence(cadence[0]) if cadence else None,
         _first(get("uid")),
+        yearly.get("birthday"),
+        yearly.get("anniversary"),
         _latest(last_contact, date_orders.get("last_contact")) if last_contact else None,
         extra,
-        tuple(_not_an_address(value) for value in leftovers),
+        (*(_not_an_address(value) for value in leftovers), *unread),
     )
+
+
+def _yearly_dates(
+    values: dict[str, list[str]], date_orders: dict[str, str]
+) -> tuple[dict[str, str], list[str]]:
+    """A birthday and an anniversary, from their columns or a Google "Event N" labelled
+    Anniversary. One that cannot be read is left out with a warning, not the customer."""
+    cells = {key: values.get(key, []) for key in YEARLY_KEYS}
+    labels, events = values.get("event_label", []), values.get("event_value", [])
+    if len(labels) == len(events):  # Google writes a label with each event's value
+        for label, value in zip(labels, events, strict=True):
+            if label.strip().lower() in YEARLY_KEYS:
+                cells[label.strip().lower()].append(value)
+    found, unread = {}, []
+    for key, texts in cells.items():
+        for text in texts:
+            try:
+                value = read_yearly(text, date_orders.get(key), key)
+            except DateOrderUndecided:
+                raise
+            except InvalidInputError as problem:
+                unread.append(f"{problem.message}; left out")
+                continue
+            if value:
+                found[key] = value
+                break
+    return found, unread
 
 
 def _distinct_numbers(phones: list[str]) -> list[str]:

@@ -122,6 +122,7 @@ def digest_object(digest) -> dict:
             for f in digest.overdue
         ],
         "due_today": [follow_up_object(f) for f in digest.due_today],
+        "dates": [due_object(entry) for entry in digest.dates],
         "stale": [due_object(entry) for entry in digest.silent],
         "referrals_to_thank": [referral_object(r) for r in digest.to_thank],
     }

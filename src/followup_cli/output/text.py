@@ -48,6 +48,10 @@ def digest_lines(digest, markdown: bool) -> list[str]:
         ("Overdue follow-ups", [promise_line(f) for f in digest.overdue]),
         ("Follow-ups due today", [promise_line(f) for f in digest.due_today]),
         (
+            "Birthdays and anniversaries this week",
+            [f"{bullet}{e.customer.name}: {e.reason}" for e in digest.dates],
+        ),
+        (
             "Not heard from you in a while",
             [f"{bullet}{e.customer.name}: {e.reason}" for e in digest.silent],
         ),

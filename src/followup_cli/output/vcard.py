@@ -28,6 +28,12 @@ def vcard_text(customers: Iterable[dict]) -> Iterable[str]:
             lines.append("CATEGORIES:" + ",".join(_escape(tag) for tag in customer["tags"]))
         if customer.get("notes"):
             lines.append("NOTE:" + _escape(customer["notes"]))
+        if customer.get("birthday"):
+            lines.append("BDAY" + _yearly(customer["birthday"]))
+        if customer.get("anniversary"):  # 3.0 has none: Evolution's form, then Apple's
+            lines.append("X-ANNIVERSARY" + _yearly(customer["anniversary"]))
+            lines.append("item1.X-ABDATE" + _yearly(customer["anniversary"]))
+            lines.append("item1.X-ABLabel:_$!<Anniversary>!$_")
         lines.append("UID:" + _escape(customer["uid"]))
         lines.append("X-FOLLOWUP-STATUS:" + customer["status"])
         if customer.get("cadence_days"):
@@ -36,6 +42,14 @@ def vcard_text(customers: Iterable[dict]) -> Iterable[str]:
             lines.append("X-FOLLOWUP-TAGS:" + ",".join(_escape(tag) for tag in customer["tags"]))
         lines.append("END:VCARD")
         yield "".join(_folded(line) + "\r\n" for line in lines)
+
+
+def _yearly(value: str) -> str:
+    """A date kept without a year ("--03-14") as Apple writes one in 3.0, whose BDAY has
+    no such form: the year 1604, marked as left out."""
+    if value.startswith("--"):
+        return f";X-APPLE-OMIT-YEAR=1604:1604{value[1:]}"
+    return ":" + value
 
 
 def _name_parts(name: str) -> str:

@@ -20,6 +20,8 @@ class NewCustomer(NamedTuple):
     notes: str | None = None
     cadence_days: int | None = None
     status: str = "customer"
+    birthday: str | None = None
+    anniversary: str | None = None
 
 
 ADDABLE_STATUSES = ("customer", "prospect")  # a customer is marked lost later, by edit
@@ -56,9 +58,21 @@ class CustomerChanges(NamedTuple):
     notes: str | None = None
     cadence_days: str | None = None
     status: str | None = None
+    birthday: str | None = None  # "" clears it
+    anniversary: str | None = None
 
 
-_SET_BY_EDIT = ("name", "email", "phone", "company", "notes", "cadence_days", "status")
+_SET_BY_EDIT = (
+    "name",
+    "email",
+    "phone",
+    "company",
+    "notes",
+    "cadence_days",
+    "status",
+    "birthday",
+    "anniversary",
+)
 
 
 def edit_customer(

@@ -1,9 +1,11 @@
 """The due list: whom to call first, and why.
 
-Order: anyone with an overdue promised follow-up (customer or prospect), then active customers
-never contacted, then the longest silence beyond their cadence, ties broken by total sales and
-name. A customer with a follow-up already planned for later is handled and left out, unless
-the caller asks for everyone.
+Order: anyone with an overdue promised follow-up (customer or prospect): a promise broken
+costs trust first. Then a birthday or anniversary in the coming week, soonest first, whatever
+the cadence: the day passes, and a call on it is the appreciation the silence lacks. Then
+active customers never contacted, then the longest silence beyond their cadence, ties broken
+by total sales and name. A customer with a follow-up already planned for later is handled
+and left out of the silent ones, unless the caller asks for everyone; a birthday still counts.
 """
 
 import datetime as dt
@@ -29,8 +31,10 @@ def due_list(
     as_of: dt.date | None = None,
     include_planned: bool = False,
     promises: bool = True,
+    dates: bool = True,
 ) -> DueList:
-    """`promises=False` leaves overdue promises to the caller (remind lists them apart)."""
+    """`promises=False` and `dates=False` leave overdue promises and the coming week's
+    birthdays and anniversaries to the caller (remind lists them apart)."""
     as_of = as_of or today
     tag = values.clean_tags([tag])[0] if tag else None
     entries: list[DueEntry] = []
@@ -49,6 +53,9 @@ def due_list(
             reason += f" ({follow_up.note})"
         entries.append(DueEntry(customer, _days_since(customer, as_of), cadence, reason))
     listed = {entry.customer.id for entry in entries}
+    if dates:
+        entries += [e for e in coming_dates(store, as_of, days, tag) if e.customer.id not in listed]
+        listed = {entry.customer.id for entry in entries}
     planned = set() if include_planned else store.follow_ups.customers_with_open_after(as_of)
     left_out = 0
     silent = store.customers.due_by_silence(as_of, days, tag, contacted_since_as_of=as_of < today)
@@ -70,6 +77,32 @@ def due_list(
             reason += f"{_days(cadence)})"
         entries.append(DueEntry(customer, days_since, cadence, reason))
     return DueList(list(islice(entries, limit or None)), left_out)
+
+
+def coming_dates(
+    store: Store, as_of: dt.date, days: int = DEFAULT_CADENCE_DAYS, tag: str | None = None
+) -> list[DueEntry]:
+    """Customers (not lost) whose birthday or anniversary falls today through a week ahead,
+    soonest first, each with every such date in the reason."""
+    from followup_cli.dates import yearly
+
+    found = store.customers.with_yearly_dates_on(yearly.soon_keys(as_of))
+    if not found:
+        return []
+    last_day = as_of + dt.timedelta(days=yearly.SOON_DAYS)
+    ranked = []
+    for customer, cadence, _ in store.customers.with_cadence(found, days).values():
+        if tag and tag not in customer.tags:
+            continue
+        coming = sorted(
+            (yearly.next_on(value, as_of), key, value)
+            for key in yearly.YEARLY_KEYS
+            if (value := getattr(customer, key)) and yearly.next_on(value, as_of) <= last_day
+        )
+        reason = "; ".join(yearly.reason(key, value, as_of) for _, key, value in coming)
+        entry = DueEntry(customer, _days_since(customer, as_of), cadence, reason)
+        ranked.append((coming[0][0], customer.name.casefold(), customer.id, entry))
+    return [entry for *_, entry in sorted(ranked)]
 
 
 def _days(count: int) -> str:

@@ -258,6 +258,28 @@ class Customers(TableGroup):
         )
         return {row[0]: (customer_from_row(row[:-2]), row[-2], row[-1]) for row in rows}
 
+    def with_yearly_dates(self) -> list[Customer]:
+        """Customers not lost with a birthday or an anniversary, in the order they were added."""
+        rows = self.connection.execute(
+            f"{_SELECT} WHERE status != 'lost' AND (birthday IS NOT NULL OR anniversary IS NOT "
+            "NULL) ORDER BY id"
+        )
+        return [customer_from_row(row) for row in rows]
+
+    def with_yearly_dates_on(self, month_days: list[str]) -> list[int]:
+        """Customers not lost whose birthday or anniversary falls on one of `month_days`
+        ("MM-DD"), found through the two indexes on a date's last five characters."""
+        keys = json.dumps(month_days)
+        return [
+            row[0]
+            for row in self.connection.execute(
+                "SELECT id FROM customers WHERE status != 'lost' AND (substr(birthday, -5) IN "
+                "(SELECT value FROM json_each(?1)) OR substr(anniversary, -5) IN "
+                "(SELECT value FROM json_each(?1)))",
+                (keys,),
+            )
+        ]
+
     def due_by_silence(
         self, as_of: dt.date, default_days: int, tag: str | None, contacted_since_as_of: bool
     ) -> Iterator[tuple[Customer, int, str | None]]:

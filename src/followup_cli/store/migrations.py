@@ -211,6 +211,20 @@ def _record_migrations(db) -> None:
     )
 
 
+def _remember_dates_that_matter(db) -> None:
+    """Migration 10: a customer's birthday and anniversary, "YYYY-MM-DD" or "--MM-DD"
+    without a year (dates/yearly.py), each indexed by its month and day, the key `due`
+    looks the coming week up by."""
+    for column in ("birthday", "anniversary"):
+        db.execute(f"ALTER TABLE customers ADD COLUMN {column} TEXT")
+        db.execute(
+            f"CREATE INDEX customers_{column} ON customers(substr({column}, -5)) "
+            f"WHERE {column} IS NOT NULL"
+        )
+        db.execute(f'ALTER TABLE journal_customers ADD COLUMN "{column}"')
+    watch_other_writers(db.conn, "customers")
+
+
 def migration_name(step: Callable) -> str:
     return step.__name__.lstrip("_")
 
@@ -225,6 +239,7 @@ MIGRATIONS: list[Callable] = [
     _derive_in_one_place,
     _keep_card_uids,
     _record_migrations,
+    _remember_dates_that_matter,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
