@@ -146,7 +146,14 @@ README_ROWS = {
     "`duplicates`": LISTINGS[("duplicates",)],
     "`tags`": LISTINGS[("tags",)],
     "`undo --list`": LISTINGS[("undo", "--list")],
-    "`remind` (one object)": ["date", "overdue", "due_today", "dates", "stale", "referrals_to_thank"],
+    "`remind` (one object)": [
+        "date",
+        "overdue",
+        "due_today",
+        "dates",
+        "stale",
+        "referrals_to_thank",
+    ],
     "`import` (one object)": IMPORT_REPORT,
     "follow-ups": FOLLOW_UP,
 }

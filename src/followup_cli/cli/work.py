@@ -35,7 +35,7 @@ def work(
     contacts = promises = referrals = skipped = 0
     for position, entry in enumerate(entries, start=1):
         try:
-            context = service.context_of(book, entry.customer.id)
+            context = service.context_of(book, entry.customer.id, today)
             screen.show(position, len(entries), entry, context)
             key = screen.read_key()
             if key == "q":

@@ -116,6 +116,21 @@ def reason(key: str, value: str, today: dt.date) -> str:
     return text
 
 
+def described(customer, today: dt.date) -> list[str]:
+    """Each of a customer's dates as `work` shows it: "birthday 14 March 1976", and when it
+    falls in the coming week, "birthday 14 March 1976: tomorrow, turns 50"."""
+    lines = []
+    for key in YEARLY_KEYS:
+        value = getattr(customer, key)
+        if not value:
+            continue
+        line = f"{key} {spoken(value)}"
+        if (next_on(value, today) - today).days <= SOON_DAYS:
+            line += ":" + reason(key, value, today).removeprefix(key)
+        lines.append(line)
+    return lines
+
+
 def spoken(value: str) -> str:
     """As `show` prints it: "14 March 1976", or "14 March" without a year."""
     month, day = month_day(value)

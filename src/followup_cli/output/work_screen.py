@@ -13,7 +13,7 @@ KEYS = (
     ("c", "called"),
     ("e", "emailed"),
     ("v", "visited/met"),
-    ("m", "message left"),
+    ("m", "messaged"),
     ("l", "later"),
     ("s", "skip"),
     ("q", "quit"),
@@ -31,6 +31,8 @@ def show(position: int, total: int, entry, context) -> None:
     if contacts:
         line("   ".join(contacts))
     line(f"why now: {entry.reason}")
+    for day in context.dates:
+        line(_fit(day))
     if context.touchpoints:
         line("last touchpoints:")
         for touchpoint in context.touchpoints:

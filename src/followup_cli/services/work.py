@@ -7,6 +7,7 @@ so `undo` takes a whole call back, and quitting or a kill loses nothing already 
 import datetime as dt
 from dataclasses import dataclass
 
+from followup_cli.dates import yearly
 from followup_cli.dates.phrases import parse_future
 from followup_cli.errors import NotFoundError
 from followup_cli.models import Customer, FollowUp, Referral, Touchpoint
@@ -27,6 +28,7 @@ class Context:
     touchpoints: list[Touchpoint]
     open_follow_ups: list[FollowUp]
     referrals_made: list[Referral]
+    dates: list[str]  # the customer's birthday and anniversary, and when they come round
 
 
 def round_of(store: Store, today: dt.date, days: int, limit: int, tag: str | None):
@@ -34,12 +36,14 @@ def round_of(store: Store, today: dt.date, days: int, limit: int, tag: str | Non
     return due_list(store, today, days=days, limit=limit, tag=tag).entries
 
 
-def context_of(store: Store, customer_id: int) -> Context:
+def context_of(store: Store, customer_id: int, today: dt.date) -> Context:
+    customer = _still_there(store, customer_id)
     return Context(
-        customer=_still_there(store, customer_id),
+        customer=customer,
         touchpoints=[tp for tp, _ in store.touchpoints.where(customer_id, None, None, 3)],
         open_follow_ups=store.follow_ups.open_of(customer_id),
         referrals_made=store.referrals.listed(referrer_id=customer_id),
+        dates=yearly.described(customer, today),
     )
 
 
