@@ -17,6 +17,7 @@ from followup_cli.values import email_key, is_email
 
 DATABASE_ENV = "FOLLOWUP_DB"
 TODAY_ENV = "FOLLOWUP_TODAY"
+REGION_ENV = "FOLLOWUP_REGION"
 DATE_ORDER_ENV = "FOLLOWUP_DATE_ORDER"
 DEBUG_ENV = "FOLLOWUP_DEBUG"
 BUSY_TIMEOUT_ENV = "FOLLOWUP_BUSY_TIMEOUT"
@@ -73,6 +74,28 @@ def my_addresses(given: list[str] | None) -> frozenset[str]:
             )
         addresses.add(email_key(address))
     return frozenset(addresses)
+
+
+def phone_region(given: str | None) -> str | None:
+    """Where national numbers are placed: --region, else FOLLOWUP_REGION, else the
+    country of the locale (LC_ALL, LC_MESSAGES or LANG: de_DE.UTF-8 is DE); None when none
+    says, and then only international numbers match."""
+    from followup_cli.phones import is_region
+
+    for source, value in (("--region", given), (REGION_ENV, os.environ.get(REGION_ENV))):
+        if value and value.strip():
+            if not is_region(value.strip()):
+                raise InvalidInputError(
+                    f"{source} {value.strip()!r} is not a country code such as DE, GB or US"
+                )
+            return value.strip().upper()
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        language, _, country = os.environ.get(name, "").partition(".")[0].partition("_")
+        if language and country and is_region(country):
+            return country.upper()
+        if language:
+            return None
+    return None
 
 
 def date_order() -> str | None:

@@ -195,7 +195,7 @@ def duplicates(
     """
     from followup_cli.services.duplicates import find_duplicates
 
-    found = find_duplicates(store(ctx, only_reads=True))
+    found = find_duplicates(store(ctx, only_reads=True), config.phone_region(None))
     items = [
         {
             "id": pair.first.id,

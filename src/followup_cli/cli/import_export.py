@@ -22,6 +22,7 @@ class ImportKind(StrEnum):
     referrals = "referrals"
     mail = "mail"
     calendar = "calendar"
+    phone = "phone"
 
 
 class ExportKind(StrEnum):
@@ -59,14 +60,16 @@ def import_(
     ctx: typer.Context,
     kind: Annotated[
         ImportKind,
-        typer.Argument(metavar="KIND", help="customers, touchpoints, referrals; mail or calendar."),
-    ],
-    file: Annotated[
-        str,
         typer.Argument(
-            metavar="FILE",
+            metavar="KIND", help="customers, touchpoints, referrals; mail, calendar or phone."
+        ),
+    ],
+    files: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="FILE...",
             help="A CSV file, vCards (a .vcf file or folder), an mbox file or Maildir, "
-            "an .ics calendar, or - for stdin.",
+            "an .ics calendar, or - for stdin; phone: calls-*.xml and sms-*.xml files.",
         ),
     ],
     dry_run: Annotated[bool, typer.Option(help="Check and count, write nothing.")] = False,
@@ -98,7 +101,15 @@ def import_(
     ] = None,
     since: Annotated[
         str | None,
-        typer.Option(metavar="WHEN", help="Mail, calendar: only what happened since then."),
+        typer.Option(metavar="WHEN", help="Mail, calendar, phone: only what happened since then."),
+    ] = None,
+    region: Annotated[
+        str | None,
+        typer.Option(
+            metavar="CC",
+            help="Phone: the country of national numbers, e.g. DE (default $FOLLOWUP_REGION, "
+            "else the locale's).",
+        ),
     ] = None,
     output: Annotated[
         ReportFormat, typer.Option("--format", "-f", help="The report as text or json.")
@@ -107,17 +118,26 @@ def import_(
     """Import CSV (ours, or Google, Outlook, HubSpot, Salesforce, Pipedrive, LinkedIn
     exports) or vCards from a phone or address book.
 
-    Mail and calendars log an email or meeting touchpoint for each customer a message or
-    meeting was with; nobody new is added, and importing again adds nothing twice.
+    Mail, calendars and phone backups (SMS Backup & Restore) log an email, meeting, call or
+    message touchpoint for each customer it was with, matched by address or number; nobody
+    new is added, and importing again adds nothing twice.
 
     \b
     Examples:
       followup import customers hubspot-contacts.csv --dry-run
       followup import mail ~/Maildir/.Sent --since "7 days ago"
+      followup import phone calls-20261201.xml sms-20261201.xml --region DE
     """
     from followup_cli.imports.pipeline import ImportOptions, ImportRefused, import_file
 
-    gathered = kind in (ImportKind.mail, ImportKind.calendar)
+    gathered = kind in (ImportKind.mail, ImportKind.calendar, ImportKind.phone)
+    if len(files) > 1 and kind is not ImportKind.phone:
+        raise InvalidInputError(f"import {kind.value} takes one FILE; several are for import phone")
+    if region and kind is not ImportKind.phone:
+        raise InvalidInputError("--region is for import phone only")
+    if me and kind is ImportKind.phone:
+        raise InvalidInputError("--me is for import mail and import calendar only")
+    file = files[0]
     _check_kind_options(
         gathered,
         csv_only={
@@ -138,12 +158,12 @@ def import_(
         encoding=encoding,
         date_order=date_order.value if date_order else None,
     )
-    size = None if file == "-" else _size(file)
+    size = None if file == "-" else sum(_size(name) or 0 for name in files) or None
     today = config.today()
     with render.progress_bar(f"importing {kind.value}", size, PROGRESS_MINIMUM_BYTES) as bar:
         try:
             if gathered:
-                report = _import_gathered(ctx, kind, file, options, today, me, since, bar)
+                report = _import_gathered(ctx, kind, files, options, today, me, since, region, bar)
             else:
                 report = import_file(store(ctx), kind.value, file, options, today, bar)
         except ImportRefused as refusal:
@@ -152,7 +172,7 @@ def import_(
     _print_report(report, output, to_stderr=False)
 
 
-def _import_gathered(ctx, kind, file, options, today, me, since, bar):
+def _import_gathered(ctx, kind, files, options, today, me, since, region, bar):
     from followup_cli.dates.phrases import parse_past
     from followup_cli.imports.pipeline import import_gathered
 
@@ -161,15 +181,26 @@ def _import_gathered(ctx, kind, file, options, today, me, since, bar):
         if since
         else None
     )
-    addresses = config.my_addresses(me)
-    return import_gathered(store(ctx), kind.value, file, options, today, addresses, since_day, bar)
+    phone = kind is ImportKind.phone
+    addresses = frozenset() if phone else config.my_addresses(me)
+    return import_gathered(
+        store(ctx),
+        kind.value,
+        files,
+        options,
+        today,
+        addresses,
+        since_day,
+        bar,
+        config.phone_region(region) if phone else None,
+    )
 
 
 def _check_kind_options(gathered: bool, csv_only: dict, gathered_only: dict) -> None:
     """Options that mean nothing for the kind given are refused, not ignored."""
     for name, value in (csv_only if gathered else gathered_only).items():
         if value:
-            what = "CSV and vCard files" if gathered else "import mail and import calendar"
+            what = "CSV and vCard files" if gathered else "import mail, calendar and phone"
             raise InvalidInputError(f"{name} is for {what} only")
 
 
@@ -202,7 +233,7 @@ def _print_report(report, output: ReportFormat, to_stderr: bool) -> None:
         return
     say = render.notice if to_stderr else render.wrapped_line
     for line, reason in report.problems:
-        say(f"line {line}: {reason}")
+        say(f"line {line}: {reason}" if line else reason)
     for line, reason in report.warnings:
         say(f"line {line}: warning: {reason}" if line else f"warning: {reason}")
     if report.unmapped_columns:

@@ -42,7 +42,8 @@ from followup_cli.store import Store
 from followup_cli.store.imports import EmailRepeated
 
 KINDS = ("customers", "touchpoints", "referrals")
-GATHERED_KINDS = {"mail": "email", "calendar": "meeting"}  # what each gives: touchpoint kind
+# What each gives: its touchpoint kind (a phone's calls and texts each say their own).
+GATHERED_KINDS = {"mail": "email", "calendar": "meeting", "phone": "call"}
 CONFLICT_POLICIES = ("update", "skip", "error")
 CHUNK_ROWS = 1000  # rows read, checked and written together
 
@@ -213,29 +214,44 @@ PROGRESS_EVERY_ITEMS = 1000
 def import_gathered(
     store: Store,
     kind: str,
-    source: str,
+    sources: list[str],
     options: ImportOptions,
     today: dt.date,
     me: frozenset[str] = frozenset(),
     since: dt.date | None = None,
     progress: Callable[[int, int | None], None] | None = None,
+    region: str | None = None,
 ) -> ImportReport:
-    """A mailbox or a calendar into touchpoints of the customers on file; counts are of
-    touchpoints, and one already on file (the same message or meeting) is unchanged."""
+    """A mailbox, a calendar or phone backups into touchpoints of the customers on file;
+    counts are of touchpoints, and one already on file (the same message, meeting or call)
+    is unchanged. Mail and calendars are one source; phone backups may be several, each a
+    file of calls or of texts, in one change."""
+    source = " ".join(sources)
     if kind == "mail":  # each reader imported by its own kind only
         from followup_cli.imports.read_mail import Mailbox
 
         reader = Mailbox(source)
         items = reader.messages
-    else:
+    elif kind == "calendar":
         from followup_cli.imports.read_calendar import CalendarFile
 
         reader = CalendarFile(source, load_source(source), today)
         items = reader.events
+    else:
+        from followup_cli.imports.read_phone import PhoneBackups
+
+        reader = PhoneBackups(sources, region)
+        items = reader.items
 
     def run() -> ImportReport:
         report = ImportReport(kind=kind, source=source, dry_run=options.dry_run)
-        writer = GatheredWriter(store, report, GATHERED_KINDS[kind], today, me, since)
+        if kind == "phone":
+            customers, unplaced = _customers_by_number(store, region)
+            if unplaced:
+                report.warnings.append((0, _unplaced(unplaced, region)))
+        else:
+            customers = store.customers.ids_by_email()
+        writer = GatheredWriter(store, report, GATHERED_KINDS[kind], today, me, since, customers)
         with store.imports.inserting_in_bulk():
             for count, item in enumerate(items(), start=1):
                 writer.take(item)
@@ -342,3 +358,28 @@ _WRITERS = {
     "touchpoints": TouchpointWriter,
     "referrals": ReferralWriter,
 }
+
+
+def _customers_by_number(store: Store, region: str | None) -> tuple[dict[str, int], list]:
+    """Each customer's phone in E.164, placed by `region` when written nationally; and the
+    phones that cannot be placed, which no call or text can match."""
+    from followup_cli.phones import number_key
+
+    by_number, unplaced = {}, []
+    for customer_id, phone in store.customers.phones():
+        key = number_key(phone, region)
+        if key:
+            by_number[key] = customer_id
+        else:
+            unplaced.append(phone)
+    return by_number, unplaced
+
+
+def _unplaced(phones: list[str], region: str | None) -> str:
+    shown = ", ".join(repr(phone) for phone in phones[:3]) + (", ..." if len(phones) > 3 else "")
+    where = f"in {region}" if region else "without --region or FOLLOWUP_REGION"
+    return (
+        f"{len(phones)} customer phone{'s' if len(phones) != 1 else ''} ({shown}) cannot be "
+        f"read as a number {where}: no call or text matches them; write them with their "
+        "country code (+44 ...)"
+    )

@@ -16,6 +16,7 @@ from followup_cli.dates.cells import DateOrderUndecided, parse_file_date
 from followup_cli.dates.yearly import YEARLY_KEYS, read_yearly
 from followup_cli.errors import InvalidInputError, in_the_future, unknown_kind
 from followup_cli.models import IMPORTED_KIND, TOUCHPOINT_KINDS
+from followup_cli.phones import comparable
 from followup_cli.values import (
     clean_amount,
     clean_cadence,
@@ -138,7 +139,7 @@ def _distinct_numbers(phones: list[str]) -> list[str]:
     seen: set[str] = set()
     distinct = []
     for phone in phones:
-        key = re.sub(r"[^\d+]", "", phone) or phone
+        key = comparable(phone, None) or phone
         if key not in seen:
             seen.add(key)
             distinct.append(phone)

@@ -1,4 +1,4 @@
-"""Messages and meetings into touchpoints: each becomes one touchpoint for every known
+"""Messages, meetings, calls and texts into touchpoints: each becomes one touchpoint for every known
 customer it was between (never a new customer), keyed by its source so that it is added
 once however often it is imported. Like a logged contact, it resets the customer's clock and
 closes the promises it fulfils."""
@@ -11,10 +11,10 @@ from followup_cli.values import fitted_text
 
 
 class GatheredWriter:
-    def __init__(self, store: Store, report, kind: str, today: dt.date, me, since):
+    def __init__(self, store: Store, report, kind: str, today: dt.date, me, since, customers):
+        """`customers`: lower-cased email, or E.164 number, to customer id."""
         self.store, self.report, self.kind, self.today = store, report, kind, today
-        self.me, self.since = me, since
-        self.customers = store.customers.ids_by_email()
+        self.me, self.since, self.customers = me, since, customers
         self.created_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
     def take(self, item: Gathered) -> None:
@@ -52,7 +52,7 @@ class GatheredWriter:
         note = fitted_text(item.note) if item.note else None
         for customer_id in sorted(found):
             if self.store.touchpoints.add_gathered(
-                customer_id, item.date, self.kind, note, item.source, self.created_at
+                customer_id, item.date, item.kind or self.kind, note, item.source, self.created_at
             ):
                 self.report.created += 1
             else:

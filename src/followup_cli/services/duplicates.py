@@ -2,23 +2,24 @@
 
 The reasons, each checked by the rule the rest of followup uses: the same name compared as
 the lookup compares it (values.name_key), a name-only record beside one with an email, the
-same phone (its last 7 digits, so "+49 30 1234567" and "030 123 4567" meet). The same email
+same phone (phones.comparable: "+49 30 1234567" and "030 123 4567" meet where the region is
+Germany, by --region's rule in `import phone`). The same email
 in another case cannot happen: the book refuses it when it is entered or imported.
 """
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from itertools import combinations
 
 from followup_cli.customer_fields import FILE_KEYS
 from followup_cli.errors import InvalidInputError
 from followup_cli.models import Customer
+from followup_cli.phones import comparable
 from followup_cli.services.lookup import resolve_customer
 from followup_cli.store import Store
 from followup_cli.values import email_key, others_note
 
-PHONE_DIGITS_COMPARED = 7
+MIN_PHONE_DIGITS = 7  # fewer is an extension or a short code, shared by many
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,7 @@ class Duplicate:
     reason: str
 
 
-def find_duplicates(store: Store) -> list[Duplicate]:
+def find_duplicates(store: Store, region: str | None) -> list[Duplicate]:
     pairs: dict[tuple[int, int], Duplicate] = {}
     for group in store.duplicates.sharing_a_name():
         for first, second in combinations(group, 2):
@@ -38,15 +39,15 @@ def find_duplicates(store: Store) -> list[Duplicate]:
                 reason = "the same name"
             pairs[(first.id, second.id)] = Duplicate(first, second, reason)
     by_phone: dict[str, list[int]] = {}
-    for customer_id, phone in store.duplicates.phones():
-        digits = re.sub(r"\D", "", phone)
-        if len(digits) >= PHONE_DIGITS_COMPARED:
-            by_phone.setdefault(digits[-PHONE_DIGITS_COMPARED:], []).append(customer_id)
-    for digits, ids in by_phone.items():
+    for customer_id, phone in store.customers.phones():
+        key = comparable(phone, region)
+        if len(key.lstrip("+")) >= MIN_PHONE_DIGITS:
+            by_phone.setdefault(key, []).append(customer_id)
+    for key, ids in by_phone.items():
         for first_id, second_id in combinations(ids, 2):
             if (first_id, second_id) not in pairs:
                 first, second = store.customers.by_id(first_id), store.customers.by_id(second_id)
-                reason = f"the same phone (ending {digits})"
+                reason = f"the same phone ({key})"
                 pairs[(first_id, second_id)] = Duplicate(first, second, reason)
     return [pairs[key] for key in sorted(pairs)]
 

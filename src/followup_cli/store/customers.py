@@ -258,6 +258,11 @@ class Customers(TableGroup):
         )
         return {row[0]: (customer_from_row(row[:-2]), row[-2], row[-1]) for row in rows}
 
+    def phones(self) -> list[tuple[int, str]]:
+        return self.connection.execute(
+            "SELECT id, phone FROM customers WHERE phone IS NOT NULL ORDER BY id"
+        ).fetchall()
+
     def with_yearly_dates(self) -> list[Customer]:
         """Customers not lost with a birthday or an anniversary, in the order they were added."""
         rows = self.connection.execute(

@@ -1,5 +1,5 @@
-"""Queries behind `duplicates` and `merge`: customers that share a name or a phone, and
-moving one customer's history onto another."""
+"""Queries behind `duplicates` and `merge`: customers that share a name, and moving one
+customer's history onto another (their phones are store.customers.phones)."""
 
 from followup_cli.models import Customer
 from followup_cli.store.connection import TableGroup
@@ -18,11 +18,6 @@ class Duplicates(TableGroup):
         for row in rows:
             groups.setdefault(row[-1], []).append(customer_from_row(row[:-1]))
         return list(groups.values())
-
-    def phones(self) -> list[tuple[int, str]]:
-        return self.connection.execute(
-            "SELECT id, phone FROM customers WHERE phone IS NOT NULL ORDER BY id"
-        ).fetchall()
 
     def move_history(self, keep_id: int, other_id: int) -> list[int]:
         """OTHER's touchpoints, follow-ups and referrals become KEEP's. Referrals the move
