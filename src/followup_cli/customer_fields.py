@@ -13,6 +13,14 @@ from typing import NamedTuple
 from followup_cli import values
 
 
+def _clean_yearly(value: str | None, label: str) -> str | None:
+    """A birthday or anniversary as typed: "14 March", "1976-03-14" (dates/yearly.py, loaded
+    only by the commands that are given one)."""
+    from followup_cli.dates.yearly import read_yearly
+
+    return read_yearly(values.clean_text(value, label), label=label)
+
+
 class CustomerField(NamedTuple):
     key: str
     column: str
@@ -140,14 +148,14 @@ FIELDS = (
         "birthday",
         in_files=True,
         headers=("birth date", "date of birth", "birthdate", "bday", "person - birthday"),
-        clean=partial(values.clean_yearly, label="birthday"),
+        clean=partial(_clean_yearly, label="birthday"),
     ),
     CustomerField(
         "anniversary",
         "anniversary",
         in_files=True,
         headers=("wedding anniversary", "person - anniversary"),
-        clean=partial(values.clean_yearly, label="anniversary"),
+        clean=partial(_clean_yearly, label="anniversary"),
     ),
     CustomerField("last_contact", "last_contact_on", "date", in_list=True),
     CustomerField("last_contact_kind", "last_contact_kind"),

@@ -147,13 +147,6 @@ def clean_amount(value: float | str | None) -> float | None:
     return value
 
 
-def clean_yearly(value: str | None, label: str) -> str | None:
-    """A birthday or anniversary as typed: "14 March", "1976-03-14" (dates/yearly.py)."""
-    from followup_cli.dates.yearly import read_yearly
-
-    return read_yearly(clean_text(value, label), label=label)
-
-
 def clean_cadence(value: int | str | None) -> int | None:
     """Days between contacts, 1 to 3650; None (or the words "default", "none", or nothing)
     falls back to the tag cadences and `due --days`."""

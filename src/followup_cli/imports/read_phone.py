@@ -8,9 +8,10 @@
       <addrs><addr address="+49..." type="151"/></addrs></mms>
 
 The file is streamed (each element cleared once read), so memory stays flat however many
-years it holds. It comes from a phone and a cloud folder, so entities and DTDs are refused
-(defusedxml: any DOCTYPE, so no entity is ever declared or fetched), and so is any stretch of 32 MiB without a `>`: a tag that long is no backup's
-(an MMS photo is a few megabytes of base64) and would otherwise be held whole in memory.
+years it holds. It comes from a phone and a cloud folder, so a DOCTYPE is refused
+(defusedxml: no entity is ever declared or fetched), and so is any stretch of 32 MiB
+without a `>`: a tag that long is no backup's (an MMS photo is a few megabytes of base64)
+and would otherwise be held whole in memory.
 """
 
 import datetime as dt
