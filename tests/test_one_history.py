@@ -228,7 +228,7 @@ def test_a_work_round_moves_on_when_its_customer_is_deleted_elsewhere(cli, datab
     with pytest.raises(work.CustomerGone):
         work.record_contact(store, ana, "call", _today())
     with pytest.raises(work.CustomerGone):
-        work.context_of(store, ana.id)
+        work.context_of(store, ana.id, _today())
     store.close()
 
 

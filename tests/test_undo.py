@@ -269,7 +269,8 @@ def _duplicates(cli) -> list[tuple[int, int, str]]:
     return [(pair["id"], pair["other_id"], pair["reason"]) for pair in found]
 
 
-def test_duplicates_lists_each_reason(cli):
+def test_duplicates_lists_each_reason(cli, monkeypatch):
+    monkeypatch.setenv("FOLLOWUP_REGION", "DE")  # where "030 123 4567" is placed
     cli.ok("add", "Zoë Müller", "--email", "zoe@mueller.example")
     cli.ok("add", "ZOE MULLER")
     cli.ok("add", "Ana Alpha", "--phone", "+49 30 1234567")
@@ -278,7 +279,7 @@ def test_duplicates_lists_each_reason(cli):
     cli.ok("add", "bo beta", "--email", "bo@other.example")
     assert _duplicates(cli) == [
         (1, 2, "the same name, one record without an email"),
-        (3, 4, "the same phone (ending 1234567)"),
+        (3, 4, "the same phone (+49301234567)"),
         (5, 6, "the same name"),
     ]
 
@@ -298,7 +299,10 @@ def test_add_of_a_name_on_file_says_so_and_adds(cli):
         ["Z. M.", "--phone", "0049 89 5550101"],  # the same phone
     ],
 )
-def test_merge_keeps_one_record_with_all_history_and_undo_splits_it_again(cli, database, other):
+def test_merge_keeps_one_record_with_all_history_and_undo_splits_it_again(
+    cli, database, other, monkeypatch
+):
+    monkeypatch.setenv("FOLLOWUP_REGION", "DE")
     cli.ok(
         "add",
         "Zoë Müller",
