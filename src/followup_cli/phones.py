@@ -5,10 +5,12 @@ is placed by a region (a country code such as DE); one that cannot be placed, or
 country's plan allows, has no key and matches nothing: never a guess."""
 
 import re
+from functools import lru_cache
 
 _REGION = re.compile(r"[A-Za-z]{2}")
 
 
+@lru_cache(maxsize=8192)  # a phone's history repeats a few hundred numbers many times
 def number_key(text: str | None, region: str | None) -> str | None:
     """The number in E.164, or None."""
     if not text or not any(character.isdigit() for character in text):
