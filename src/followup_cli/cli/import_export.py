@@ -200,7 +200,13 @@ def _check_kind_options(gathered: bool, csv_only: dict, gathered_only: dict) -> 
     """Options that mean nothing for the kind given are refused, not ignored."""
     for name, value in (csv_only if gathered else gathered_only).items():
         if value:
-            what = "CSV and vCard files" if gathered else "import mail, calendar and phone"
+            what = (
+                "CSV and vCard files"
+                if gathered
+                else "import mail and calendar"
+                if name == "--me"
+                else "import mail, calendar and phone"
+            )
             raise InvalidInputError(f"{name} is for {what} only")
 
 
