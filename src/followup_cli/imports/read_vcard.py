@@ -16,24 +16,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from followup_cli.customer_fields import FILE_KEYS
 from followup_cli.errors import InvalidInputError, cannot_read
 from followup_cli.imports.records import RowRejected
 from followup_cli.values import MAX_FIELD_LENGTH, is_system_group, text_of_bytes
 
 SUFFIXES = (".vcf", ".vcard")
-FIELDS = (
-    "name",
-    "email",
-    "phone",
-    "company",
-    "tags",
-    "notes",
-    "status",
-    "cadence_days",
-    "uid",
-    "birthday",
-    "anniversary",
-)
+# A card carries every field a file does (customer_fields.FILE_KEYS), each read below.
+FIELDS = FILE_KEYS
 # Dates of the year: 3.0 and 4.0 BDAY, 4.0 ANNIVERSARY, Evolution's X-ANNIVERSARY; Apple
 # writes an anniversary as an X-ABDATE whose X-ABLabel (same item group) says so.
 _YEARLY = {"BDAY": "birthday", "ANNIVERSARY": "anniversary", "X-ANNIVERSARY": "anniversary"}
