@@ -220,3 +220,18 @@ def text_of_bytes(raw: bytes) -> str:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
         return raw.decode("cp1252", errors="replace")
+
+
+_REP_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+
+
+def clean_rep_name(value: str) -> str:
+    """A rep's name is a folder of the team's storage (STORAGE/NAME/) and a word in every
+    team report: letters, digits, '.', '_' and '-', first a letter or digit, at most 64."""
+    name = value.strip()
+    if not _REP_NAME.fullmatch(name):
+        raise InvalidInputError(
+            f"{value!r} cannot name a rep: use letters, digits, '.', '_' or '-' "
+            "(a folder of the team's storage), such as ana or ana.lopez"
+        )
+    return name

@@ -46,6 +46,7 @@ COMMAND_MODULES = {
     **dict.fromkeys(("stats", "pitch"), "insights"),
     **dict.fromkeys(("refer", "referrals"), "referrals"),
     "work": "work",
+    "team": "team",  # a group of its own: join, replicate, pull, due...
 }
 
 
@@ -64,6 +65,14 @@ class FollowupGroup(TyperGroup):
                     self.commands[name] = typer.main.get_command_from_info(
                         info,
                         pretty_exceptions_short=app.pretty_exceptions_short,
+                        rich_markup_mode=app.rich_markup_mode,
+                    )
+            for group in app.registered_groups:
+                if group.typer_instance.info.name == name:
+                    self.commands[name] = typer.main.get_group_from_info(
+                        group,
+                        pretty_exceptions_short=app.pretty_exceptions_short,
+                        suggest_commands=app.suggest_commands,
                         rich_markup_mode=app.rich_markup_mode,
                     )
         return super().get_command(ctx, name)

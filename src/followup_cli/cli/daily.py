@@ -83,26 +83,42 @@ def remind(state: State, days: int, limit: int, always: bool, output: DigestForm
 def show(state: State, customer: str, everything: bool, output: DetailFormat) -> None:
     from followup_cli.services.customers import customer_detail
 
-    detail = customer_detail(state.store(only_reads=True), customer)
+    print_detail(customer_detail(state.store(only_reads=True), customer), output, everything)
+
+
+def print_detail(
+    detail,
+    output: DetailFormat,
+    everything: bool,
+    reps: list[str] | None = None,
+    touchpoint_reps: dict[int, str] | None = None,
+) -> None:
+    """`show`, and `team show` with the reps whose books hold the customer and each
+    touchpoint's rep."""
+    touchpoints = [objects.touchpoint_object(tp) for tp in detail.touchpoints]
+    if touchpoint_reps is not None:
+        touchpoints = [tp | {"rep": touchpoint_reps.get(tp["id"])} for tp in touchpoints]
     shaped = {
         # The columns an import kept that no field takes ("kept as extra fields: ...").
         "extra": dict(detail.customer.extra),
-        "touchpoints": [objects.touchpoint_object(tp) for tp in detail.touchpoints],
+        "touchpoints": touchpoints,
         "referrals_made": [objects.referral_object(r) for r in detail.referrals_made],
         "referrals_received": [objects.referral_object(r) for r in detail.referrals_received],
         "open_follow_ups": [objects.follow_up_object(f) for f in detail.open_follow_ups],
     }
+    person = objects.customer_object(detail.customer)
+    if reps is not None:
+        person["reps"] = reps
     if output is DetailFormat.json:
-        render.json_document(objects.customer_object(detail.customer) | shaped)
+        render.json_document(person | shaped)
         return
     with render.paged():
-        _print_detail(detail.customer, shaped, everything)
+        _print_detail(person, shaped, everything, touchpoint_reps is not None)
 
 
-def _print_detail(customer, shaped: dict, everything: bool) -> None:
+def _print_detail(person: dict, shaped: dict, everything: bool, with_reps: bool) -> None:
     touchpoints, follow_ups = shaped["touchpoints"], shaped["open_follow_ups"]
     made, received = shaped["referrals_made"], shaped["referrals_received"]
-    person = objects.customer_object(customer)
     render.heading(f"{person['name']} (#{person['id']})")
     for label in FILE_KEYS[1:]:  # the name is the heading; a card's UID is for matching
         value = objects.cell(person[label]) if label != "uid" else None
@@ -114,6 +130,8 @@ def _print_detail(customer, shaped: dict, everything: bool) -> None:
             render.line(f"{label.replace('_', ' ')}: {value}")
     for label, value in shaped["extra"].items():
         render.line(f"{label}: {value}")
+    if with_reps:
+        render.line(f"in the books of: {', '.join(person['reps'])}")
     render.line(f"last contact: {person['last_contact'] or 'never'}")
     if person["sales_total"]:
         render.line(f"sales total: {objects.cell(person['sales_total'])}")
@@ -123,7 +141,7 @@ def _print_detail(customer, shaped: dict, everything: bool) -> None:
         (
             "Touchpoints",
             touchpoints[: len(touchpoints) - more],
-            objects.TOUCHPOINT_COLUMNS,
+            [*objects.TOUCHPOINT_COLUMNS, "rep"] if with_reps else objects.TOUCHPOINT_COLUMNS,
         ),
         ("Referred", made, ["referred", "referred_email", "date", "note", "referred_status"]),
         ("Referred by", received, ["referrer", "referrer_email", "date", "note"]),
@@ -133,4 +151,5 @@ def _print_detail(customer, shaped: dict, everything: bool) -> None:
             render.line()
             render.table(columns, objects.rows_of(shown, columns), title)
             if title == "Touchpoints" and more:
-                render.line(f"{more} more: followup touchpoints {person['id']}")
+                again = "team show {} --all" if with_reps else "touchpoints {}"
+                render.line(f"{more} more: followup {again.format(person['id'])}")

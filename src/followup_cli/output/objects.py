@@ -21,6 +21,10 @@ DUE_COLUMNS = [
     "reason",
 ]
 DUE_TERMINAL_COLUMNS = ["id", "name", "email", "phone", "last_contact", "reason"]
+# A team's due list says whose books hold the customer and who spoke to them last.
+TEAM_DUE_COLUMNS = [*DUE_COLUMNS[:-1], "reps", "last_contact_by", "reason"]
+TEAM_DUE_TERMINAL_COLUMNS = ["id", "name", "reps", "last_contact", "reason"]
+REP_FIGURES_COLUMNS = ["rep", "customers", "coverage", "referral_rate", "touchpoints"]
 REFERRAL_COLUMNS = ["referrer", "referrer_email", "referred", "referred_email", "date", "note"]
 TOUCHPOINT_COLUMNS = ["id", "date", "kind", "note", "amount"]
 TOUCHPOINT_LIST_COLUMNS = ["id", "date", "name", "kind", "note", "amount"]
@@ -57,6 +61,18 @@ def due_object(entry: DueEntry) -> dict:
         "status": customer.status,
         "sales_total": customer.sales_total,
     }
+
+
+def team_due_object(entry: DueEntry, reps: list[str], last_contact_by: str | None) -> dict:
+    return due_object(entry) | {"reps": reps, "last_contact_by": last_contact_by}
+
+
+def rep_figures_object(figures) -> dict:
+    """One rep's line of `team stats` (services/team_view.RepFigures), every field."""
+    shaped = figures._asdict()
+    for share in ("coverage", "referral_rate"):
+        shaped[share] = round(shaped[share], 4)
+    return shaped
 
 
 def referral_object(referral: Referral) -> dict:

@@ -3,8 +3,9 @@
 `open_store` returns a Store. Its queries live with the tables they read or write, one
 group each, reached by name: store.customers, store.touchpoints, store.follow_ups,
 store.referrals, store.tags, store.journal (undo), store.insights (the summaries behind
-`stats` and `pitch`), store.search, store.duplicates, store.exports and store.imports (bulk
-writes). The Store itself holds what spans them: transactions and derived state.
+`stats` and `pitch`), store.search, store.duplicates, store.exports, store.imports (bulk
+writes) and store.team (the team the book replicates to). The Store itself holds what spans
+them: transactions and derived state.
 """
 
 import sqlite3
@@ -17,6 +18,7 @@ from followup_cli.store.connection import (
     changes_saved,  # noqa: F401  (the CLI asks it when interrupted)
     connect,
     database_error,
+    name_key_function,
     prepare_location,
     savepoint,
     saving,
@@ -29,11 +31,13 @@ from followup_cli.store.follow_ups import FollowUps
 from followup_cli.store.imports import BulkWrites
 from followup_cli.store.insights import Insights
 from followup_cli.store.journal import Journal
-from followup_cli.store.migrations import ensure_current
+from followup_cli.store.migrations import SCHEMA_VERSION, ensure_current, schema_version
 from followup_cli.store.referrals import Referrals
 from followup_cli.store.search import Search
 from followup_cli.store.summaries import refresh
 from followup_cli.store.tags import TagCadences
+from followup_cli.store.team_book import TeamBook
+from followup_cli.store.team_membership import TeamMembership
 from followup_cli.store.touchpoints import Touchpoints
 
 
@@ -55,6 +59,8 @@ class Store:
         self.duplicates = Duplicates(connection)
         self.exports = Exports(connection)
         self.imports = BulkWrites(connection)
+        self.team = TeamMembership(connection)
+        self.team_book = TeamBook(connection)  # the reads only a team book answers
 
     @contextmanager
     def transaction(
@@ -145,3 +151,25 @@ def open_store(path: Path, create_directory: bool = False) -> Store:
         connection.close()
         raise
     return store
+
+
+def open_team_book(path: Path) -> Store:
+    """The team book (store/team_book.py), read-only: a change anyone made to it would be
+    lost at the next pull, so none is let in."""
+    why = f"{path} is the team book; only `followup team pull` writes it"
+    try:
+        connection = sqlite3.connect(
+            f"{path.absolute().as_uri()}?mode=ro", uri=True, isolation_level=None
+        )
+    except sqlite3.Error as error:
+        raise database_error(error, path) from None
+    try:
+        name_key_function(connection)
+        version = schema_version(connection)
+    except sqlite3.Error as error:
+        connection.close()
+        raise database_error(error, path) from None
+    if version != SCHEMA_VERSION:
+        connection.close()
+        raise DatabaseError(f"{path} was built by another followup; run `followup team pull`")
+    return Store(connection, path, read_only=why)

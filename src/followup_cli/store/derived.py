@@ -76,10 +76,10 @@ def silent_too_long(last_contact: str) -> str:
 
 _STALE = "(SELECT customer_id FROM stale_customers)"
 # The last contact: the latest date; on that day, the one logged last.
-_LATEST_FIRST = "ORDER BY t.date DESC, t.id DESC"
+LATEST_FIRST = "ORDER BY t.date DESC, t.id DESC"
 _LAST_CONTACT = (
     "SELECT t.id FROM touchpoints t WHERE t.customer_id = s.customer_id "
-    f"AND t.kind IN ({CONTACT_KIND_LIST}) {_LATEST_FIRST} LIMIT 1"
+    f"AND t.kind IN ({CONTACT_KIND_LIST}) {LATEST_FIRST} LIMIT 1"
 )
 # The contact that fulfils a promise: the first on or after the day it was due.
 _FULFILLING_CONTACT = (
@@ -92,7 +92,7 @@ _FULFILLING_CONTACT = (
 # for a writer that must know it before its transaction's recompute has run.
 LAST_CONTACT_OF = (
     "SELECT t.date FROM touchpoints t WHERE t.customer_id = ? "
-    f"AND t.kind IN ({CONTACT_KIND_LIST}) {_LATEST_FIRST} LIMIT 1"
+    f"AND t.kind IN ({CONTACT_KIND_LIST}) {LATEST_FIRST} LIMIT 1"
 )
 
 
@@ -101,7 +101,7 @@ def last_contacts_until() -> str:
     (one parameter), by the rule the stored column follows; for `due --as-of`."""
     return (
         "SELECT customer_id, date AS last_on, kind FROM (SELECT t.customer_id, t.date, t.kind, "
-        f"row_number() OVER (PARTITION BY t.customer_id {_LATEST_FIRST}) AS n "
+        f"row_number() OVER (PARTITION BY t.customer_id {LATEST_FIRST}) AS n "
         f"FROM touchpoints t WHERE t.date <= ? AND t.kind IN ({CONTACT_KIND_LIST})) WHERE n = 1"
     )
 

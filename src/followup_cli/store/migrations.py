@@ -225,6 +225,15 @@ def _remember_dates_that_matter(db) -> None:
     watch_other_writers(db.conn, "customers")
 
 
+def _remember_the_team(db) -> None:
+    """Migration 11: the team this book replicates to (`followup team join`), at most one,
+    kept in the book so that a book restored on a new laptop carries on where it left off."""
+    db.execute(
+        "CREATE TABLE team_membership (id INTEGER PRIMARY KEY CHECK (id = 1), "
+        "storage TEXT NOT NULL, rep TEXT NOT NULL, joined_on TEXT NOT NULL)"
+    )
+
+
 def migration_name(step: Callable) -> str:
     return step.__name__.lstrip("_")
 
@@ -240,6 +249,7 @@ MIGRATIONS: list[Callable] = [
     _keep_card_uids,
     _record_migrations,
     _remember_dates_that_matter,
+    _remember_the_team,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -1,0 +1,312 @@
+"""team: each rep's book replicated to the team's storage by Litestream, and the team view
+built from every rep's copy (read-only)."""
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from followup_cli import config
+from followup_cli.cli.app import (
+    DetailFormatOption,
+    FormatOption,
+    LimitOption,
+    RawOption,
+    SilenceOption,
+    app,
+    state,
+    store,
+)
+from followup_cli.cli.listing import DetailFormat, TableFormat, emit
+from followup_cli.models import DEFAULT_CADENCE_DAYS
+from followup_cli.output import objects, render
+
+team_app = typer.Typer(
+    name="team",
+    help=(
+        "Share customers with a team: your book replicated by Litestream, everyone's seen "
+        "in one read-only team book.\n\n"
+        "Example: followup team join s3://acme-sales/team --as ana"
+    ),
+    no_args_is_help=True,
+)
+app.add_typer(team_app)
+
+
+@team_app.command()
+def join(
+    ctx: typer.Context,
+    storage: Annotated[
+        str,
+        typer.Argument(
+            metavar="STORAGE",
+            help="The team's storage: a folder, file://, sftp://HOST/PATH or s3://BUCKET/PATH.",
+        ),
+    ],
+    rep: Annotated[
+        str, typer.Option("--as", metavar="NAME", help="Your name in the team (a folder there).")
+    ],
+) -> None:
+    """Replicate this book to STORAGE/NAME/ and send it once now.
+
+    Example: followup team join /mnt/team-share/followup --as ana
+    """
+    from followup_cli.services.team import join as join_team
+
+    joined = join_team(store(ctx), storage, rep, config.today())
+    where = f"{joined.membership.storage}/{joined.membership.rep}"
+    if joined.reached:
+        render.line(
+            f"{'In' if joined.already else 'Joined'} the team as {joined.membership.rep}; "
+            f"the book reached {where} at {_when(joined.reached.at)}"
+        )
+    else:
+        render.line(f"Joined the team as {joined.membership.rep}")
+        render.notice(
+            f"the book has not reached {where} yet ({joined.not_reached}); "
+            "`followup team push` sends it"
+        )
+
+
+@team_app.command()
+def leave(ctx: typer.Context) -> None:
+    """Stop replicating this book; the team's copy stays where it is.
+
+    Example: followup team leave
+    """
+    from followup_cli.services.team import leave as leave_team
+
+    left = leave_team(store(ctx))
+    render.line(f"Left the team at {left.storage}; its copy of your book stays in {left.rep}/")
+
+
+@team_app.command()
+def replicate(ctx: typer.Context) -> None:
+    """Replicate every change as it is made, until stopped (for a systemd or launchd service).
+
+    Example: followup team replicate
+    """
+    from followup_cli.services.team import replicate as run
+
+    raise typer.Exit(run(store(ctx)))
+
+
+@team_app.command()
+def push(ctx: typer.Context) -> None:
+    """Send what the team's copy lacks, once, then stop (for cron).
+
+    Example: followup team push
+    """
+    from followup_cli.services.team import push as push_once
+
+    reached = push_once(store(ctx))
+    if reached:
+        render.line(f"The book reached the team's storage at {_when(reached.at)}")
+
+
+@team_app.command()
+def status(ctx: typer.Context, output: DetailFormatOption = DetailFormat.table) -> None:
+    """Where this book replicates to, and when it last reached the team's storage.
+
+    Example: followup team status
+    """
+    from followup_cli.services.team import status as team_status
+
+    found = team_status(store(ctx, only_reads=True))
+    shaped = {
+        "storage": found.membership.storage,
+        "rep": found.membership.rep,
+        "joined_on": objects.iso(found.membership.joined_on),
+        "replica": found.replica,
+        "last_reached": _when(found.reached.at) if found.reached else None,
+        "replica_files": found.reached.files if found.reached else 0,
+        "replicating_pid": found.replicating,
+    }
+    if output is DetailFormat.json:
+        render.json_document(shaped)
+        return
+    render.line(f"team storage: {shaped['storage']} (as {shaped['rep']})")
+    render.line(f"last reached it: {shaped['last_reached'] or 'never; run `followup team push`'}")
+    running = found.replicating
+    render.line(
+        f"replicating: {'yes, process ' + str(running) if running else 'no (team push sends it)'}"
+    )
+
+
+@team_app.command()
+def restore(
+    ctx: typer.Context,
+    rep: Annotated[str, typer.Argument(metavar="NAME", help="Whose book.")],
+    output_path: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", metavar="PATH", help="Where (default: the book's path)."),
+    ] = None,
+    storage: Annotated[
+        str | None,
+        typer.Option(
+            "--from", metavar="STORAGE", help="The team's storage (default: this book's team)."
+        ),
+    ] = None,
+) -> None:
+    """Bring a rep's book back from the team's storage (a new laptop), as a new file.
+
+    Example: followup team restore ana --from s3://acme-sales/team
+    """
+    from followup_cli.services.team import restore as restore_book
+    from followup_cli.store import open_store
+
+    book_path = state(ctx).database_path
+    book = open_store(book_path) if storage is None and book_path.exists() else None
+    try:
+        restored = restore_book(storage, book, rep, output_path or book_path)
+    finally:
+        if book is not None:
+            book.close()
+    render.line(f"Restored {rep}'s book to {restored}")
+
+
+@team_app.command()
+def pull(
+    ctx: typer.Context,
+    reps: Annotated[
+        list[str] | None,
+        typer.Argument(metavar="[NAME]...", help="Only these reps (default: every member)."),
+    ] = None,
+) -> None:
+    """Bring every rep's latest copy and build the team book that `team due` reads.
+
+    Example: followup team pull
+    """
+    from followup_cli.services.team import membership_of
+    from followup_cli.services.team_view import pull as pull_team
+
+    book = store(ctx, only_reads=True)
+    storage = membership_of(book).storage
+    pulled = pull_team(book.path, storage, list(reps or ()))
+    for name in pulled.without_replica:
+        render.notice(f"{name} has no copy in the team's storage yet; passed over")
+    render.line(
+        f"Pulled {len(pulled.reps)} {'rep' if len(pulled.reps) == 1 else 'reps'} into "
+        f"{pulled.book}: {pulled.customers} customers"
+    )
+    for name, reached_at, customers in pulled.reps:
+        render.line(f"  {name}: {customers} customers, copy of {reached_at}")
+
+
+@team_app.command()
+def due(
+    ctx: typer.Context,
+    days: SilenceOption = DEFAULT_CADENCE_DAYS,
+    limit: LimitOption = 10,
+    tag: Annotated[str | None, typer.Option("--tag", "-t", help="Only this tag.")] = None,
+    everyone: Annotated[
+        bool, typer.Option("--all", help="Include customers with a follow-up already planned.")
+    ] = False,
+    output: FormatOption = TableFormat.table,
+    raw: RawOption = False,
+) -> None:
+    """Whom nobody on the team has spoken to within their cadence, and who spoke last.
+
+    Example: followup team due --limit 20
+    """
+    from followup_cli.services.team_view import open_view, team_due
+
+    view = open_view(state(ctx).database_path)
+    try:
+        entries, left_out = team_due(
+            view, config.today(), days=days, limit=limit, tag=tag, include_planned=everyone
+        )
+    finally:
+        view.close()
+    emit(
+        [objects.team_due_object(*entry) for entry in entries],
+        objects.TEAM_DUE_COLUMNS,
+        output,
+        terminal_columns=objects.TEAM_DUE_TERMINAL_COLUMNS,
+        raw=raw,
+    )
+    if left_out:
+        render.notice(f"left out {left_out} with a follow-up already planned; --all lists them")
+
+
+@team_app.command()
+def show(
+    ctx: typer.Context,
+    customer: Annotated[
+        str, typer.Argument(metavar="CUSTOMER", help="An id, an email, a name or part of one.")
+    ],
+    everything: Annotated[
+        bool, typer.Option("--all", help="Every touchpoint, not the last 10.")
+    ] = False,
+    output: DetailFormatOption = DetailFormat.table,
+) -> None:
+    """One customer's history across the team: every rep's touchpoints, each with its rep.
+
+    Example: followup team show "Acme Buyer"
+    """
+    from followup_cli.cli import daily
+    from followup_cli.services.team_view import open_view, team_show
+
+    view = open_view(state(ctx).database_path)
+    try:
+        found = team_show(view, customer)
+    finally:
+        view.close()
+    daily.print_detail(
+        found.detail, output, everything, reps=found.reps, touchpoint_reps=found.touchpoint_reps
+    )
+
+
+@team_app.command()
+def stats(
+    ctx: typer.Context,
+    months: Annotated[
+        int, typer.Option(min=1, max=120, help="The period: this many months up to today.")
+    ] = 12,
+    output: FormatOption = TableFormat.table,
+    raw: RawOption = False,
+) -> None:
+    """Coverage, referral rate and touchpoints for the team and for each rep.
+
+    Example: followup team stats --months 3
+    """
+    from followup_cli.services.team_view import open_view, team_stats
+
+    today = config.today()
+    view = open_view(state(ctx).database_path)
+    try:
+        team, per_rep = team_stats(view, today, months, today)
+    finally:
+        view.close()
+    rows = [objects.rep_figures_object(figures) for figures in per_rep]
+    if output is TableFormat.json:
+        render.json_document({"team": team.as_json(), "reps": rows})
+        return
+    total = {
+        "rep": "(team)",
+        "customers": team.active_customers,
+        "coverage": round(team.coverage, 4),
+        "referral_rate": round(team.referral_rate, 4),
+        "touchpoints": sum(sum(counts) for counts in team.touchpoints_by_week.values()),
+    }
+    title = f"Team, {team.period_start} to {team.as_of}"
+    emit([*rows, total], objects.REP_FIGURES_COLUMNS, output, title=title, raw=raw)
+
+
+@team_app.command()
+def serve(
+    ctx: typer.Context,
+    host: Annotated[str, typer.Option(help="The address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=0, max=65535, help="The port (0: any free).")] = 8001,
+) -> None:
+    """Open the team book in a browser with Datasette, read-only, with the team's queries.
+
+    Example: followup team serve --port 8001
+    """
+    from followup_cli.services.team_browser import serve as serve_team
+
+    raise typer.Exit(serve_team(state(ctx).database_path, host, port))
+
+
+def _when(moment) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M UTC")
