@@ -191,6 +191,7 @@ def replicate(book: Path, storage: str, rep: str) -> int:
             umask=_PRIVATE,
             stdout=sys.stderr,
             stderr=sys.stderr,
+            preexec_fn=_ends_with_parent,
         )
         forward = {signal.SIGTERM: None, signal.SIGINT: None, signal.SIGHUP: None}
         for number in forward:
@@ -200,6 +201,17 @@ def replicate(book: Path, storage: str, rep: str) -> int:
         finally:
             for number, previous in forward.items():
                 signal.signal(number, previous)
+
+
+def _ends_with_parent() -> None:
+    """In the child, on Linux: Litestream is stopped when followup dies, even by SIGKILL, so
+    that no orphan goes on replicating a book nobody watches (launchd and systemd restart
+    `team replicate` as a whole)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
 
 
 def restore(storage: str, rep: str, target: Path) -> None:

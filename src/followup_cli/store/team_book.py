@@ -10,7 +10,12 @@ from pathlib import Path
 
 from followup_cli.models import DEFAULT_CADENCE_DAYS
 from followup_cli.store.connection import TableGroup
-from followup_cli.store.derived import CONTACT_KIND_LIST, EFFECTIVE_CADENCE, LATEST_FIRST
+from followup_cli.store.derived import (
+    CONTACT_KIND_LIST,
+    EFFECTIVE_CADENCE,
+    LATEST_FIRST,
+    silent_too_long,
+)
 from followup_cli.store.summaries import refresh
 
 TEAM_TABLES = (
@@ -205,9 +210,20 @@ class TeamBook(TableGroup):
         ).fetchall()
 
 
-# The queries `team serve` puts on Datasette's page, in the book's own rules: the cadence
-# (derived.EFFECTIVE_CADENCE, 30 days by default) and the last contact (derived.py's order).
-_DEFAULT_CADENCE = EFFECTIVE_CADENCE.replace("?", str(DEFAULT_CADENCE_DAYS))
+# The queries `team serve` puts on Datasette's page, in the book's own rules (derived.py):
+# the cadence (30 days by default), the silence that makes a customer due, the last contact.
+# Each takes the day it looks from as `today` (empty: the real today).
+_TODAY = "coalesce(nullif(:today, ''), date('now'))"
+
+
+def _bound(sql: str, *values: str) -> str:
+    """A fragment of derived.py with its `?` parameters, in order, replaced by SQL."""
+    for value in values:
+        sql = sql.replace("?", value, 1)
+    return sql
+
+
+_DEFAULT_CADENCE = _bound(EFFECTIVE_CADENCE, str(DEFAULT_CADENCE_DAYS))
 _REPS_OF = (
     "(SELECT group_concat(rep, ', ') FROM (SELECT DISTINCT rep FROM customer_reps m "
     "WHERE m.customer_id = customers.id ORDER BY rep))"
@@ -230,36 +246,39 @@ _ACTIVE_BY_REP = (
     "ON customers.id = m.customer_id WHERE customers.status = 'customer' GROUP BY m.rep, "
     "customers.id"
 )
+_SILENT = _bound(silent_too_long("last_contact_on"), _TODAY, str(DEFAULT_CADENCE_DAYS))
+_COVERED = f"last_contact_on BETWEEN date({_TODAY}, '-' || cadence || ' days') AND {_TODAY}"
+_REFERRED = (
+    "EXISTS (SELECT 1 FROM referrals r WHERE r.referrer_id = held.id "
+    f"AND r.date BETWEEN date({_TODAY}, '-12 months') AND {_TODAY})"
+)
 CANNED_QUERIES = {
     "team_due": {
-        "title": "Due: nobody on the team has spoken to them within their cadence",
+        "title": "Due: active customers nobody on the team has spoken to within their cadence",
         "sql": (
             "SELECT id, name, email, phone, last_contact_on, "
-            "CAST(julianday('now') - julianday(last_contact_on) AS INTEGER) AS days_silent, "
+            f"CAST(julianday({_TODAY}) - julianday(last_contact_on) AS INTEGER) AS days_silent, "
             f"{_DEFAULT_CADENCE} AS cadence_days, {_REPS_OF} AS reps, "
             f"{_last_by('customers.id')} AS last_contact_by FROM customers "
-            "WHERE status != 'lost' AND (last_contact_on IS NULL OR last_contact_on < "
-            f"date('now', '-' || {_DEFAULT_CADENCE} || ' days')) "
-            "ORDER BY last_contact_on IS NOT NULL, last_contact_on, sales_total DESC, name"
+            f"WHERE status = 'customer' AND (last_contact_on IS NULL OR {_SILENT}) "
+            "ORDER BY last_contact_on, sales_total DESC, name COLLATE NOCASE"
         ),
     },
     "coverage_by_rep": {
         "title": "Coverage by rep: their active customers the team is in touch with",
         "sql": (
             f"WITH held AS ({_ACTIVE_BY_REP}) SELECT rep, count(*) AS customers, "
-            "sum(last_contact_on >= date('now', '-' || cadence || ' days')) AS covered, "
-            "round(100.0 * sum(last_contact_on >= date('now', '-' || cadence || ' days')) "
-            "/ count(*), 1) AS coverage_percent FROM held GROUP BY rep ORDER BY rep"
+            f"sum({_COVERED}) AS covered, "
+            f"round(100.0 * sum({_COVERED}) / count(*), 1) AS coverage_percent "
+            "FROM held GROUP BY rep ORDER BY rep"
         ),
     },
     "referral_rate_by_rep": {
         "title": "Referral rate by rep: their active customers who referred someone (12 months)",
         "sql": (
             f"WITH held AS ({_ACTIVE_BY_REP}) SELECT rep, count(*) AS customers, "
-            "sum(EXISTS (SELECT 1 FROM referrals r WHERE r.referrer_id = held.id "
-            "AND r.date >= date('now', '-12 months'))) AS referrers, "
-            "round(100.0 * sum(EXISTS (SELECT 1 FROM referrals r WHERE r.referrer_id = held.id "
-            "AND r.date >= date('now', '-12 months'))) / count(*), 1) AS referral_rate_percent "
+            f"sum({_REFERRED}) AS referrers, "
+            f"round(100.0 * sum({_REFERRED}) / count(*), 1) AS referral_rate_percent "
             "FROM held GROUP BY rep ORDER BY rep"
         ),
     },
