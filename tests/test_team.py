@@ -7,6 +7,7 @@ tests; the tests that write make teams of their own.
 
 import json
 import os
+import shutil
 import signal
 import socket
 import sqlite3
@@ -232,8 +233,9 @@ def test_a_manager_browses_the_team_book_in_datasette(team, followup_executable)
         refused_write = _fetch(f"{base}/team.json?sql=DELETE+FROM+customers")
         assert refused_write is None or b"error" in refused_write.lower()
     finally:
-        server.terminate()
+        server.kill()  # followup killed outright: Datasette must not go on serving
         server.wait(timeout=10)
+    wait_for(lambda: _fetch(f"{base}/team") is None, 10)
 
 
 def test_join_refusals(tmp_path, team):
@@ -332,6 +334,17 @@ def _replicating(executable: str, book: Path) -> subprocess.Popen:
     return process
 
 
+def _processes_naming(path: Path) -> list[str]:
+    found = []
+    for command_line in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if str(path).encode() in command_line.read_bytes():
+                found.append(command_line.parent.name)
+        except OSError:
+            continue
+    return found
+
+
 def _notes(book: Path) -> list[str]:
     return [note for (note,) in rows(book, "SELECT note FROM touchpoints ORDER BY id")]
 
@@ -372,6 +385,7 @@ def test_three_books_written_while_they_replicate(tmp_path, followup_executable)
         for process in running:
             process.terminate()
             process.wait(timeout=10)
+    wait_for(lambda: not _processes_naming(share), 10)  # each Litestream stopped with it
     pulled = ok(books["cem"], "team", "pull")
     assert "Pulled 3 reps" in pulled and ": 1 customers" in pulled
     shown = json.loads(ok(books["cem"], "team", "show", "acme", "-f", "json", "--all"))
@@ -500,3 +514,29 @@ def test_a_team_on_s3(tmp_path, s3, monkeypatch):
     new.parent.mkdir()
     ok(new, "team", "restore", "ana", "--from", storage)
     assert _notes(new) == ["on s3"]
+
+
+def test_a_schema_upgrade_while_litestream_replicates(tmp_path, followup_executable):
+    """The first released schema, upgraded by followup step by step while Litestream holds
+    the book: the team's copy is the upgraded book, every row in it."""
+    share = tmp_path / "share"
+    book = tmp_path / "followup.db"
+    shutil.copy(Path(__file__).parent / "data" / "schema-v1.db", book)
+    litestream = subprocess.Popen(
+        [str(LITESTREAM), "replicate", str(book), (share / "ana").as_uri()],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for(lambda: list(share.rglob("*.ltx")))
+        shown = json.loads(ok(book, "show", "ana", "-f", "json"))
+        ok(book, "log", "ana", "call", "after the upgrade")
+        wanted = _notes(book)
+        assert wanted[-1] == "after the upgrade"
+        wait_for(lambda: _notes(restored_copy(share, "ana", tmp_path)) == wanted)
+    finally:
+        litestream.terminate()
+        litestream.wait(timeout=10)
+    copy = restored_copy(share, "ana", tmp_path)
+    assert rows(copy, "PRAGMA user_version") == rows(book, "PRAGMA user_version")
+    assert json.loads(ok(copy, "show", "ana", "-f", "json"))["email"] == shown["email"]

@@ -93,14 +93,16 @@ def replicate(ctx: typer.Context) -> None:
 
 @team_app.command()
 def push(ctx: typer.Context) -> None:
-    """Send what the team's copy lacks, once, then stop (for cron).
+    """Send what the team's copy lacks, once, then stop (for cron: silent unless it fails).
 
     Example: followup team push
     """
+    import sys
+
     from followup_cli.services.team import push as push_once
 
     reached = push_once(store(ctx))
-    if reached:
+    if reached and sys.stdout.isatty():
         render.line(f"The book reached the team's storage at {_when(reached.at)}")
 
 

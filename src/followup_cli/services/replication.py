@@ -12,7 +12,6 @@ import datetime as dt
 import fcntl
 import os
 import shutil
-import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -20,6 +19,7 @@ from typing import NamedTuple
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 from followup_cli.errors import DatabaseError, InvalidInputError
+from followup_cli.services.foreground import run_in_foreground
 
 SCHEMES = ("file", "sftp", "s3")
 _PRIVATE = 0o077
@@ -186,32 +186,12 @@ def replicate(book: Path, storage: str, rep: str) -> int:
         lock.truncate(0)
         lock.write(str(os.getpid()))
         lock.flush()
-        child = subprocess.Popen(
+        return run_in_foreground(
             [litestream_binary(), "replicate", str(book), replica_url(storage, rep)],
             umask=_PRIVATE,
             stdout=sys.stderr,
             stderr=sys.stderr,
-            preexec_fn=_ends_with_parent,
         )
-        forward = {signal.SIGTERM: None, signal.SIGINT: None, signal.SIGHUP: None}
-        for number in forward:
-            forward[number] = signal.signal(number, lambda got, _: child.send_signal(got))
-        try:
-            return child.wait()
-        finally:
-            for number, previous in forward.items():
-                signal.signal(number, previous)
-
-
-def _ends_with_parent() -> None:
-    """In the child, on Linux: Litestream is stopped when followup dies, even by SIGKILL, so
-    that no orphan goes on replicating a book nobody watches (launchd and systemd restart
-    `team replicate` as a whole)."""
-    if sys.platform.startswith("linux"):
-        import ctypes
-
-        pr_set_pdeathsig = 1
-        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
 
 
 def restore(storage: str, rep: str, target: Path) -> None:

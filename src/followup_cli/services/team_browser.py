@@ -3,11 +3,11 @@ never writes it), with the team's canned queries (store/team_book.CANNED_QUERIES
 page, listening on loopback unless told otherwise."""
 
 import json
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
+from followup_cli.services.foreground import run_in_foreground
 from followup_cli.services.team_view import open_view, team_book_path
 from followup_cli.store.team_book import CANNED_QUERIES
 
@@ -40,4 +40,4 @@ def serve(book: Path, host: str, port: int) -> int:
             "--port",
             str(port),
         ]
-        return subprocess.run(command, check=False).returncode
+        return run_in_foreground(command)
