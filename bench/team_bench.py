@@ -34,6 +34,7 @@ def rep_book(folder: Path, number: int, customers: int) -> Path:
     shutil.copy(base, path)
     connection = sqlite3.connect(path)
     connection.create_function("name_key_of", 1, name_key)
+    connection.execute("UPDATE customers SET email = 'moving' || id")  # no clash on the way
     connection.execute(
         "UPDATE customers SET email = 'customer' || (id + ?) || '@example.com', "
         "name = 'Customer ' || printf('%06d', id + ?) || substr(name, 16)",

@@ -540,3 +540,37 @@ def test_a_schema_upgrade_while_litestream_replicates(tmp_path, followup_executa
     copy = restored_copy(share, "ana", tmp_path)
     assert rows(copy, "PRAGMA user_version") == rows(book, "PRAGMA user_version")
     assert json.loads(ok(copy, "show", "ana", "-f", "json"))["email"] == shown["email"]
+
+
+def test_two_reps_offline_call_the_same_customer_the_same_day(tmp_path):
+    """Each book keeps its call while the storage cannot be reached; once it can, each
+    reaches its own folder (nothing to merge), and the team book holds both calls, each
+    with its rep, the one logged last giving the last contact."""
+    real = tmp_path / "real-share"
+    real.mkdir()
+    share = tmp_path / "share"  # a mounted share, as a symlink the test can take away
+    share.symlink_to(real)
+    ana, ben, boss = (book_of(tmp_path, rep) for rep in ("ana", "ben", "boss"))
+    for rep, book in (("ana", ana), ("ben", ben), ("boss", boss)):
+        ok(book, "add", "Acme Buyer", "--email", "buyer@acme.test")
+        ok(book, "team", "join", str(share), "--as", rep)
+    share.unlink()
+    share.write_text("the share is not mounted")  # offline: nothing can be written there
+    ok(ana, "log", "Acme Buyer", "call", "ana's call")
+    ok(ben, "log", "acme buyer", "call", "ben's call")
+    for book in (ana, ben):
+        assert "it keeps every change, and the next push sends them" in refused(
+            book, "team", "push"
+        )
+    assert "the storage cannot be asked" in ok(ana, "team", "status")
+    share.unlink()
+    share.symlink_to(real)
+    for book in (ben, ana):  # back online, in any order
+        ok(book, "team", "push")
+    ok(boss, "team", "pull")
+    shown = json.loads(ok(boss, "team", "show", "acme", "-f", "json"))
+    assert [(tp["note"], tp["rep"], tp["date"]) for tp in shown["touchpoints"]] == [
+        ("ben's call", "ben", TODAY),
+        ("ana's call", "ana", TODAY),
+    ]
+    assert json.loads(ok(boss, "team", "due", "-f", "json")) == []

@@ -47,7 +47,7 @@ def join(
         str, typer.Option("--as", metavar="NAME", help="Your name in the team (a folder there).")
     ],
 ) -> None:
-    """Replicate this book to STORAGE/NAME/ and send it once now.
+    """Replicate this book to STORAGE/NAME/, sending it now.
 
     Example: followup team join /mnt/team-share/followup --as ana
     """
@@ -70,7 +70,7 @@ def join(
 
 @team_app.command()
 def leave(ctx: typer.Context) -> None:
-    """Stop replicating this book; the team's copy stays where it is.
+    """Stop replicating this book; the team's copy stays.
 
     Example: followup team leave
     """
@@ -82,7 +82,9 @@ def leave(ctx: typer.Context) -> None:
 
 @team_app.command()
 def replicate(ctx: typer.Context) -> None:
-    """Replicate every change as it is made, until stopped (for a systemd or launchd service).
+    """Replicate each change as it is made, until stopped.
+
+    For a systemd user unit or a launchd agent (the README has both).
 
     Example: followup team replicate
     """
@@ -93,7 +95,9 @@ def replicate(ctx: typer.Context) -> None:
 
 @team_app.command()
 def push(ctx: typer.Context) -> None:
-    """Send what the team's copy lacks, once, then stop (for cron: silent unless it fails).
+    """Send what the team's copy lacks, once (for cron).
+
+    Silent unless it fails, or at a terminal.
 
     Example: followup team push
     """
@@ -108,7 +112,7 @@ def push(ctx: typer.Context) -> None:
 
 @team_app.command()
 def status(ctx: typer.Context, output: DetailFormatOption = DetailFormat.table) -> None:
-    """Where this book replicates to, and when it last reached the team's storage.
+    """Where this book replicates to, and when it last got there.
 
     Example: followup team status
     """
@@ -123,12 +127,16 @@ def status(ctx: typer.Context, output: DetailFormatOption = DetailFormat.table) 
         "last_reached": _when(found.reached.at) if found.reached else None,
         "replica_files": found.reached.files if found.reached else 0,
         "replicating_pid": found.replicating,
+        "unreachable": found.unreachable,
     }
     if output is DetailFormat.json:
         render.json_document(shaped)
         return
     render.line(f"team storage: {shaped['storage']} (as {shaped['rep']})")
-    render.line(f"last reached it: {shaped['last_reached'] or 'never; run `followup team push`'}")
+    if found.unreachable:
+        render.line(f"last reached it: unknown, the storage cannot be asked ({found.unreachable})")
+    else:
+        render.line(f"last reached it: {shaped['last_reached'] or 'never; `followup team push`'}")
     running = found.replicating
     render.line(
         f"replicating: {'yes, process ' + str(running) if running else 'no (team push sends it)'}"
@@ -150,7 +158,10 @@ def restore(
         ),
     ] = None,
 ) -> None:
-    """Bring a rep's book back from the team's storage (a new laptop), as a new file.
+    """Bring a rep's book back, on a new laptop.
+
+    The book comes from the team's storage as a new file, checked, and carries on
+    replicating from there.
 
     Example: followup team restore ana --from s3://acme-sales/team
     """
@@ -175,7 +186,9 @@ def pull(
         typer.Argument(metavar="[NAME]...", help="Only these reps (default: every member)."),
     ] = None,
 ) -> None:
-    """Bring every rep's latest copy and build the team book that `team due` reads.
+    """Bring every rep's latest copy into one team book.
+
+    The team book is what `team due`, `show`, `stats` and `serve` read.
 
     Example: followup team pull
     """
@@ -207,7 +220,10 @@ def due(
     output: FormatOption = TableFormat.table,
     raw: RawOption = False,
 ) -> None:
-    """Whom nobody on the team has spoken to within their cadence, and who spoke last.
+    """Whom nobody on the team has spoken to lately, and why.
+
+    A customer is due when nobody on the team has spoken to them within their cadence;
+    the reason says who spoke last, and when.
 
     Example: followup team due --limit 20
     """
@@ -242,7 +258,9 @@ def show(
     ] = False,
     output: DetailFormatOption = DetailFormat.table,
 ) -> None:
-    """One customer's history across the team: every rep's touchpoints, each with its rep.
+    """One customer's history across the team, rep by rep.
+
+    Every rep's touchpoints, each with the rep who logged it.
 
     Example: followup team show "Acme Buyer"
     """
@@ -268,7 +286,7 @@ def stats(
     output: FormatOption = TableFormat.table,
     raw: RawOption = False,
 ) -> None:
-    """Coverage, referral rate and touchpoints for the team and for each rep.
+    """Coverage, referral rate and touchpoints, per rep.
 
     Example: followup team stats --months 3
     """
@@ -291,8 +309,14 @@ def stats(
         "referral_rate": round(team.referral_rate, 4),
         "touchpoints": sum(sum(counts) for counts in team.touchpoints_by_week.values()),
     }
+    shown = [*rows, total]
+    if output is TableFormat.table:  # shares as people read them; CSV keeps the fractions
+        shown = [
+            row | {share: f"{row[share] * 100:.1f}%" for share in ("coverage", "referral_rate")}
+            for row in shown
+        ]
     title = f"Team, {team.period_start} to {team.as_of}"
-    emit([*rows, total], objects.REP_FIGURES_COLUMNS, output, title=title, raw=raw)
+    emit(shown, objects.REP_FIGURES_COLUMNS, output, title=title, raw=raw)
 
 
 @team_app.command()
@@ -301,7 +325,9 @@ def serve(
     host: Annotated[str, typer.Option(help="The address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=0, max=65535, help="The port (0: any free).")] = 8001,
 ) -> None:
-    """Open the team book in a browser with Datasette, read-only, with the team's queries.
+    """The team book in a browser (Datasette), read-only.
+
+    With canned queries for the due list, coverage and referral rate by rep.
 
     Example: followup team serve --port 8001
     """

@@ -150,7 +150,13 @@ def reached(storage: str, rep: str) -> Reached | None:
 def push(book: Path, storage: str, rep: str) -> Reached | None:
     """Send what the book holds that the copy lacks, once, then stop (for cron)."""
     _private_sidecar(book)
-    _litestream("replicate", "-once", str(book), replica_url(storage, rep))
+    try:
+        _litestream("replicate", "-once", str(book), replica_url(storage, rep))
+    except DatabaseError as problem:
+        raise DatabaseError(
+            f"the book did not reach {storage}; it keeps every change, and the next push "
+            f"sends them ({problem.message})"
+        ) from None
     return reached(storage, rep)
 
 

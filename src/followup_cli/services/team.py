@@ -26,6 +26,7 @@ class Status(NamedTuple):
     replica: str  # where Litestream keeps the copy
     reached: replication.Reached | None
     replicating: int | None  # the process id of `team replicate`, when one runs
+    unreachable: str | None  # why the storage could not be asked, when it could not
 
 
 def membership_of(store: Store) -> Membership:
@@ -105,11 +106,16 @@ def replicate(store: Store) -> int:
 
 def status(store: Store) -> Status:
     membership = membership_of(store)
+    try:
+        reached, unreachable = replication.reached(membership.storage, membership.rep), None
+    except DatabaseError as problem:
+        reached, unreachable = None, problem.message
     return Status(
         membership,
         replication.replica_url(membership.storage, membership.rep),
-        replication.reached(membership.storage, membership.rep),
+        reached,
         replication.replicating(store.path),
+        unreachable,
     )
 
 

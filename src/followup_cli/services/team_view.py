@@ -13,6 +13,7 @@ rep knew them. Reps are read in the order of their names.
 
 import datetime as dt
 import os
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
 from pathlib import Path
 from typing import NamedTuple
@@ -24,6 +25,7 @@ from followup_cli.services.lookup import customer_named, kept_uid
 from followup_cli.store import Store, open_store, open_team_book
 from followup_cli.values import clean_rep_name
 
+RESTORES_AT_ONCE = 4
 _STATUS_RANK = {"customer": 0, "prospect": 1, "lost": 2}
 _FILLED = ("email", "phone", "company", "notes", "birthday", "anniversary")
 
@@ -96,13 +98,10 @@ def pull(book: Path, storage: str, names: list[str]) -> Pulled:
     folder = team_folder(book)
     (folder / "reps").mkdir(mode=0o700, parents=True, exist_ok=True)
     folder.chmod(0o700)
-    pulled, without = [], []
-    for rep in dict.fromkeys(reps):
-        reached = replication.reached(storage, rep)
-        if reached is None:
-            without.append(rep)
-            continue
-        pulled.append((rep, reached.at, _restore_rep(storage, rep, folder / "reps")))
+    with ThreadPoolExecutor(RESTORES_AT_ONCE) as restoring:  # Litestream waits on the storage
+        found = list(restoring.map(lambda rep: _fetch(storage, rep, folder), dict.fromkeys(reps)))
+    without = [rep for rep, reached, _ in found if reached is None]
+    pulled = [(rep, reached.at, book) for rep, reached, book in found if reached is not None]
     target = team_book_path(book)
     partial = target.with_name(f".team.db.building-{os.getpid()}")
     _remove(partial)
@@ -123,6 +122,11 @@ def _remove(path: Path) -> None:
     for suffix in ("", "-wal", "-shm", "-journal"):
         with suppress(FileNotFoundError):
             Path(f"{path}{suffix}").unlink()
+
+
+def _fetch(storage: str, rep: str, folder: Path):
+    reached = replication.reached(storage, rep)
+    return rep, reached, _restore_rep(storage, rep, folder / "reps") if reached else None
 
 
 def _restore_rep(storage: str, rep: str, folder: Path) -> Path:

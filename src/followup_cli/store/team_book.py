@@ -98,8 +98,22 @@ class TeamBook(TableGroup):
 
     def write_activity(self) -> None:
         """Inside the caller's transaction: the staged rows in one order for the team, each
-        with its rep. A referral two reps both recorded is one, with both reps."""
+        with its rep. A referral two reps both recorded is one, with both reps. The notes'
+        full-text indexes are built once after the rows, not row by row (a third of the
+        time of a million touchpoints)."""
         execute = self.connection.execute
+        indexing = execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
+            "AND name IN ('touchpoints_fts_insert', 'followups_fts_insert')"
+        ).fetchall()
+        for name, _ in indexing:
+            execute(f"DROP TRIGGER {name}")
+        indexes = execute(  # built after the rows, from sorted keys: faster than row by row
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+            "AND tbl_name IN ('touchpoints', 'followups')"
+        ).fetchall()
+        for name, _ in indexes:
+            execute(f"DROP INDEX {name}")
         execute(
             "INSERT INTO touchpoints (id, customer_id, date, kind, note, amount, created_at, "
             f"source) SELECT row_number() OVER ({_TOUCHPOINT_ORDER}), customer_id, date, kind, "
@@ -128,6 +142,10 @@ class TeamBook(TableGroup):
             "INSERT OR IGNORE INTO referral_reps SELECT r.id, i.rep FROM incoming_referrals i "
             "JOIN referrals r ON r.referrer_id = i.referrer_id AND r.referred_id = i.referred_id"
         )
+        for table in ("touchpoints_fts", "followups_fts"):
+            execute(f"INSERT INTO {table} ({table}) VALUES ('rebuild')")
+        for _, sql in indexing + indexes:
+            execute(sql)
         # Known to the team since the first rep knew them.
         execute(
             "UPDATE customers SET created_on = (SELECT min(created_on) FROM customer_reps m "
@@ -141,15 +159,16 @@ class TeamBook(TableGroup):
     def finish(self) -> None:
         """After the last write: the summaries brought up to date (a read-only book cannot
         refresh them later), and one file with no -wal beside it, which a reader opens
-        read-only without writing a -shm."""
+        read-only without writing a -shm. (A VACUUM after cost 4 s at a million touchpoints
+        for a file 3% smaller.)"""
         self.connection.execute("BEGIN IMMEDIATE")
         refresh(self.connection)
         self.connection.execute("COMMIT")
         for statement in _STAGING:
             table = statement.split()[3]
             self.connection.execute(f"DROP TABLE temp.{table}")
+        self.connection.execute("DELETE FROM journal_touched")  # the merge's, not a user's
         self.connection.execute("PRAGMA journal_mode = DELETE")
-        self.connection.execute("VACUUM")
 
     # Reads, on the finished book.
 
