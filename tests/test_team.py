@@ -440,13 +440,32 @@ def test_restore_and_undo_while_replicating(tmp_path, followup_executable):
     ok(book, "team", "join", str(share), "--as", "ana")
     backup = tmp_path / "before.db"
     ok(book, "backup", str(backup))
+    other_pages = tmp_path / "8k.db"
+    shutil.copy(backup, other_pages)
+    with sqlite3.connect(other_pages) as connection:
+        connection.execute("PRAGMA journal_mode = DELETE")
+        connection.execute("PRAGMA page_size = 8192")
+        connection.execute("VACUUM")
+    connection.close()
     ok(book, "log", "Acme Buyer", "call", "after the backup")
     replicating = _replicating(followup_executable, book)
     try:
         assert "Restored" in ok(book, "restore", str(backup), "--yes")
+        ok(book, "log", "Acme Buyer", "call", "logged")
+        assert "Undid: log call" in ok(book, "undo")
         assert "already for" in refused(book, "team", "replicate")
         assert "stop it first" in refused(book, "team", "leave")
         wait_for(lambda: _notes(restored_copy(share, "ana", tmp_path)) == [])
+        # Another page size takes the book out of WAL and back, which Litestream may be
+        # reading at that moment: then restore names what to stop, and changes nothing.
+        done = at(book, "restore", str(other_pages), "--yes")
+        if done.exit_code:
+            assert "followup team replicate (process" in done.stderr, done.stderr
+        ok(book, "log", "Acme Buyer", "call", "last")
+        wanted = _notes(book)
+        wait_for(lambda: _notes(restored_copy(share, "ana", tmp_path)) == wanted)
+        size = rows(book, "PRAGMA page_size")
+        assert rows(restored_copy(share, "ana", tmp_path), "PRAGMA page_size") == size
     finally:
         replicating.terminate()
         replicating.wait(timeout=10)

@@ -5,7 +5,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from followup_cli.errors import DamagedDatabaseError, InvalidInputError
+from followup_cli.errors import DamagedDatabaseError, DatabaseError, InvalidInputError
 from followup_cli.store import Store, open_store
 from followup_cli.store.backup import (
     copy_database,
@@ -54,10 +54,27 @@ def restore(database: Path, source: Path, today: dt.date) -> Restored:
         try:
             kept = default_backup_path(database, today, "before-restore")
             copy_database(store.connection, kept, database)
-            restore_into(checked, store.connection, database)
+            try:
+                restore_into(checked, store.connection, database)
+            except DatabaseError as problem:
+                raise _while_replicating(database) or problem from None
             ensure_current(store.connection, str(database))
         finally:
             store.close()
     finally:
         checked.close()
     return Restored(kept, damaged=False)
+
+
+def _while_replicating(database: Path) -> DatabaseError | None:
+    """A backup of another page size takes the book out of WAL for a moment, which needs it
+    to itself; Litestream's `team replicate` may be reading it: said as what to stop."""
+    from followup_cli.services.replication import replicating
+
+    running = replicating(database)
+    if running is None:
+        return None
+    return DatabaseError(
+        f"this backup needs {database} to itself, and followup team replicate (process "
+        f"{running}) holds it; stop that, restore, then start it again (nothing was restored)"
+    )
