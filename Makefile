@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEMO_DB := demo/followup.db
 DEMO_TODAY := 2026-11-24
 
-.PHONY: demo test lint format quick-table bench clean
+.PHONY: demo test lint format quick-table bench bench-team clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,10 @@ bench: $(STAMP)
 		&& DEBIAN_FRONTEND=noninteractive apt-get install -y -qq taskwarrior >/dev/null; } \
 		|| echo "taskwarrior is not installed and cannot be here: its line is skipped"
 	$(BIN)/python bench/bench.py
+
+# `team pull` of 10 reps with 10,000 customers each, and the lag of a `log` while replicating.
+bench-team: $(STAMP)
+	$(BIN)/python bench/team_bench.py
 
 clean:
 	rm -rf $(VENV) demo bench/out
