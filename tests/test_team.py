@@ -593,3 +593,31 @@ def test_two_reps_offline_call_the_same_customer_the_same_day(tmp_path):
         ("ana's call", "ana", TODAY),
     ]
     assert json.loads(ok(boss, "team", "due", "-f", "json")) == []
+
+
+def test_the_team_commands_json_keys(team):
+    """The README's JSON table for the team commands, written out (not read from the code)."""
+    due = json.loads(ok(team["boss"], "team", "due", "-f", "json"))[0]
+    assert list(due) == [
+        "id", "name", "email", "phone", "last_contact", "days_since", "cadence_days",
+        "reason", "status", "sales_total", "reps", "last_contact_by",
+    ]  # fmt: skip
+    shown = json.loads(ok(team["boss"], "team", "show", "acme", "-f", "json"))
+    assert list(shown)[-7:] == [
+        "created_on", "reps", "extra", "touchpoints", "referrals_made",
+        "referrals_received", "open_follow_ups",
+    ]  # fmt: skip
+    assert list(shown["touchpoints"][0]) == [
+        "id", "customer_id", "date", "kind", "note", "amount", "rep",
+    ]  # fmt: skip
+    figures = json.loads(ok(team["boss"], "team", "stats", "-f", "json"))
+    assert list(figures) == ["team", "reps"]
+    assert list(figures["reps"][0]) == [
+        "rep", "reached_storage_at", "customers", "covered", "coverage", "referrers",
+        "referral_rate", "touchpoints",
+    ]  # fmt: skip
+    status = json.loads(ok(team["boss"], "team", "status", "-f", "json"))
+    assert list(status) == [
+        "storage", "rep", "joined_on", "replica", "last_reached", "replica_files",
+        "replicating_pid", "unreachable",
+    ]  # fmt: skip

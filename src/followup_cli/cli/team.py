@@ -171,7 +171,13 @@ def restore(
     book_path = state(ctx).database_path
     book = open_store(book_path) if storage is None and book_path.exists() else None
     try:
-        restored = restore_book(storage, book, rep, output_path or book_path)
+        restored = restore_book(
+            storage,
+            book,
+            rep,
+            output_path or book_path,
+            create_directory=output_path is None and state(ctx).database_option is None,
+        )
     finally:
         if book is not None:
             book.close()

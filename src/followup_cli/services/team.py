@@ -119,9 +119,16 @@ def status(store: Store) -> Status:
     )
 
 
-def restore(storage_given: str | None, book: Store | None, rep_given: str, target: Path) -> Path:
+def restore(
+    storage_given: str | None,
+    book: Store | None,
+    rep_given: str,
+    target: Path,
+    create_directory: bool = False,
+) -> Path:
     """`rep`'s latest copy as a new book at `target`: checked as `restore` checks a backup,
-    brought to this followup's schema, and in the team as it was (the book carries that)."""
+    brought to this followup's schema, and in the team as it was (the book carries that).
+    `create_directory`: the default book's folder, which a new laptop does not have yet."""
     from followup_cli.store.backup import open_backup_for_restore
     from followup_cli.store.migrations import SCHEMA_VERSION
 
@@ -138,6 +145,8 @@ def restore(storage_given: str | None, book: Store | None, rep_given: str, targe
         raise InvalidInputError(
             f"{target} exists already; give the restored book another place with -o PATH"
         )
+    if create_directory:
+        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     if not target.parent.is_dir():
         raise InvalidInputError(f"the directory {target.parent} does not exist; create it first")
     if replication.reached(storage, rep) is None:
