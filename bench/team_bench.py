@@ -65,8 +65,10 @@ def time_pull(manager: Path, runs: int) -> None:
         walls.append(float(wall))
         peaks.append(int(peak) / 1024)
         print(done.stdout.splitlines()[0], file=sys.stderr)
-    print(f"team pull: median {statistics.median(walls):.1f} s of {walls}, "
-          f"peak {max(peaks):.0f} MB resident")
+    print(
+        f"team pull: median {statistics.median(walls):.1f} s of {walls}, "
+        f"peak {max(peaks):.0f} MB resident"
+    )
 
 
 def replica_files(share: Path, rep: str) -> int:
@@ -102,8 +104,10 @@ def measure_lag(folder: Path, share: Path, samples: int) -> None:
     finally:
         replicating.terminate()
         replicating.wait()
-    print(f"replication lag after a log: median {statistics.median(lags):.2f} s, "
-          f"max {max(lags):.2f} s, min {min(lags):.2f} s ({samples} logs)")
+    print(
+        f"replication lag after a log: median {statistics.median(lags):.2f} s, "
+        f"max {max(lags):.2f} s, min {min(lags):.2f} s ({samples} logs)"
+    )
 
 
 def main() -> None:
@@ -121,8 +125,10 @@ def main() -> None:
     for number in range(options.reps):
         book = rep_book(folder, number, options.customers)
         run(book, "team", "join", str(share), "--as", f"rep{number:02d}")
-    print(f"{options.reps} books built and replicated in {time.monotonic() - started:.0f} s",
-          file=sys.stderr)
+    print(
+        f"{options.reps} books built and replicated in {time.monotonic() - started:.0f} s",
+        file=sys.stderr,
+    )
     manager = folder / "manager" / "followup.db"
     manager.parent.mkdir()
     run(manager, "team", "join", str(share), "--as", "manager")

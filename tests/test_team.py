@@ -322,6 +322,16 @@ def test_a_lost_laptop_restores_its_book_then_due_and_undo_work(tmp_path):
     assert "holds no book for zoe" in line
 
 
+def _ana_joined(tmp_path: Path) -> tuple[Path, Path]:
+    """A team storage folder, and ana's book (Acme Buyer in it) joined to it."""
+    share = tmp_path / "share"
+    share.mkdir()
+    book = book_of(tmp_path, "ana")
+    ok(book, "add", "Acme Buyer")
+    ok(book, "team", "join", str(share), "--as", "ana")
+    return share, book
+
+
 def _replicating(executable: str, book: Path) -> subprocess.Popen:
     process = subprocess.Popen(
         [executable, "--db", str(book), "team", "replicate"],
@@ -394,11 +404,7 @@ def test_three_books_written_while_they_replicate(tmp_path, followup_executable)
 
 
 def test_a_laptop_killed_mid_replication_leaves_a_whole_copy(tmp_path, followup_executable):
-    share = tmp_path / "share"
-    share.mkdir()
-    book = book_of(tmp_path, "ana")
-    ok(book, "add", "Acme Buyer")
-    ok(book, "team", "join", str(share), "--as", "ana")
+    share, book = _ana_joined(tmp_path)
     replicating = _replicating(followup_executable, book)
     writer = subprocess.Popen(
         [sys.executable, "-c", _WRITER, str(book)],
@@ -433,11 +439,7 @@ while True:
 
 
 def test_restore_and_undo_while_replicating(tmp_path, followup_executable):
-    share = tmp_path / "share"
-    share.mkdir()
-    book = book_of(tmp_path, "ana")
-    ok(book, "add", "Acme Buyer")
-    ok(book, "team", "join", str(share), "--as", "ana")
+    share, book = _ana_joined(tmp_path)
     backup = tmp_path / "before.db"
     ok(book, "backup", str(backup))
     other_pages = tmp_path / "8k.db"

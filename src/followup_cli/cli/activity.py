@@ -10,6 +10,8 @@ from followup_cli.cli.app import (
     CustomerArgument,
     FormatOption,
     LimitOption,
+    OnlyTagOption,
+    PlannedTooOption,
     RawOption,
     SilenceOption,
     app,
@@ -77,13 +79,11 @@ def due(
     ctx: typer.Context,
     days: SilenceOption = DEFAULT_CADENCE_DAYS,
     limit: LimitOption = 10,
-    tag: Annotated[str | None, typer.Option("--tag", "-t", help="Only this tag.")] = None,
+    tag: OnlyTagOption = None,
     as_of: Annotated[
         str | None, typer.Option(metavar="DATE", help="Rank as of this date instead of today.")
     ] = None,
-    everyone: Annotated[
-        bool, typer.Option("--all", help="Include customers with a follow-up already planned.")
-    ] = False,
+    everyone: PlannedTooOption = False,
     output: FormatOption = TableFormat.table,
     raw: RawOption = False,
 ) -> None:

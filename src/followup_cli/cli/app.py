@@ -224,6 +224,13 @@ LimitOption = Annotated[
     int,
     typer.Option("--limit", "-l", min=0, max=MAX_LIMIT, help="At most this many (0: all)."),
 ]
+OnlyTagOption = Annotated[str | None, typer.Option("--tag", "-t", help="Only this tag.")]
+PlannedTooOption = Annotated[
+    bool, typer.Option("--all", help="Include customers with a follow-up already planned.")
+]
+EveryTouchpointOption = Annotated[
+    bool, typer.Option("--all", help="Every touchpoint, not the last 10.")
+]
 RawOption = Annotated[
     bool, typer.Option("--raw", help="CSV cells as they are, without the formula guard.")
 ]

@@ -10,8 +10,10 @@ from followup_cli.cli import daily
 from followup_cli.cli.app import (
     CustomerArgument,
     DetailFormatOption,
+    EveryTouchpointOption,
     FormatOption,
     LimitOption,
+    OnlyTagOption,
     RawOption,
     app,
     complete_customer,
@@ -117,7 +119,7 @@ def edit(
 @app.command("list")
 def list_customers(
     ctx: typer.Context,
-    tag: Annotated[str | None, typer.Option("--tag", "-t", help="Only this tag.")] = None,
+    tag: OnlyTagOption = None,
     status: Annotated[str | None, typer.Option(help="customer, prospect or lost.")] = None,
     search: Annotated[
         str | None, typer.Option("--search", "-s", help="Text in name, email, company, notes.")
@@ -156,9 +158,7 @@ def tags(ctx: typer.Context, output: FormatOption = TableFormat.table) -> None:
 def show(
     ctx: typer.Context,
     customer: CustomerArgument,
-    everything: Annotated[
-        bool, typer.Option("--all", help="Every touchpoint, not the last 10.")
-    ] = False,
+    everything: EveryTouchpointOption = False,
     output: DetailFormatOption = DetailFormat.table,
 ) -> None:
     """Show one customer: details, open follow-ups, the last touchpoints, referrals.

@@ -10,6 +10,7 @@ from followup_cli.cli.app import (
     DetailFormatOption,
     FormatOption,
     LimitOption,
+    OnlyTagOption,
     RawOption,
     app,
     store,
@@ -123,7 +124,7 @@ def stats(
 @app.command()
 def pitch(
     ctx: typer.Context,
-    tag: Annotated[str | None, typer.Option("--tag", "-t", help="Only this tag.")] = None,
+    tag: OnlyTagOption = None,
     exclude_tag: Annotated[str | None, typer.Option(help="Leave out this tag.")] = None,
     limit: LimitOption = 20,
     output: FormatOption = TableFormat.table,

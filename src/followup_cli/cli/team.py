@@ -9,8 +9,11 @@ import typer
 from followup_cli import config
 from followup_cli.cli.app import (
     DetailFormatOption,
+    EveryTouchpointOption,
     FormatOption,
     LimitOption,
+    OnlyTagOption,
+    PlannedTooOption,
     RawOption,
     SilenceOption,
     app,
@@ -219,10 +222,8 @@ def due(
     ctx: typer.Context,
     days: SilenceOption = DEFAULT_CADENCE_DAYS,
     limit: LimitOption = 10,
-    tag: Annotated[str | None, typer.Option("--tag", "-t", help="Only this tag.")] = None,
-    everyone: Annotated[
-        bool, typer.Option("--all", help="Include customers with a follow-up already planned.")
-    ] = False,
+    tag: OnlyTagOption = None,
+    everyone: PlannedTooOption = False,
     output: FormatOption = TableFormat.table,
     raw: RawOption = False,
 ) -> None:
@@ -259,9 +260,7 @@ def show(
     customer: Annotated[
         str, typer.Argument(metavar="CUSTOMER", help="An id, an email, a name or part of one.")
     ],
-    everything: Annotated[
-        bool, typer.Option("--all", help="Every touchpoint, not the last 10.")
-    ] = False,
+    everything: EveryTouchpointOption = False,
     output: DetailFormatOption = DetailFormat.table,
 ) -> None:
     """One customer's history across the team, rep by rep.

@@ -1,12 +1,11 @@
 """work: call your due customers one at a time, and ask each for a referral."""
 
 import sys
-from typing import Annotated
 
 import typer
 
 from followup_cli import config
-from followup_cli.cli.app import LimitOption, SilenceOption, app, store
+from followup_cli.cli.app import LimitOption, OnlyTagOption, SilenceOption, app, store
 from followup_cli.errors import FollowupError, InvalidInputError
 from followup_cli.models import DEFAULT_CADENCE_DAYS
 
@@ -16,7 +15,7 @@ def work(
     ctx: typer.Context,
     days: SilenceOption = DEFAULT_CADENCE_DAYS,
     limit: LimitOption = 10,
-    tag: Annotated[str | None, typer.Option("--tag", "-t", help="Only this tag.")] = None,
+    tag: OnlyTagOption = None,
 ) -> None:
     """Call the due customers one at a time: a key per outcome, then a note, a promise and a
     referral; every answer is saved at once.
