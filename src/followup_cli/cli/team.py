@@ -1,6 +1,7 @@
 """team: each rep's book replicated to the team's storage by Litestream, and the team view
 built from every rep's copy (read-only)."""
 
+import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
@@ -23,6 +24,7 @@ from followup_cli.cli.app import (
 from followup_cli.cli.listing import DetailFormat, TableFormat, emit
 from followup_cli.models import DEFAULT_CADENCE_DAYS
 from followup_cli.output import objects, render
+from followup_cli.values import count_of
 
 team_app = typer.Typer(
     name="team",
@@ -210,11 +212,12 @@ def pull(
     for name in pulled.without_replica:
         render.notice(f"{name} has no copy in the team's storage yet; passed over")
     render.line(
-        f"Pulled {len(pulled.reps)} {'rep' if len(pulled.reps) == 1 else 'reps'} into "
-        f"{pulled.book}: {pulled.customers} customers"
+        f"Pulled {count_of(len(pulled.reps), 'rep')} into {pulled.book}: "
+        f"{count_of(pulled.customers, 'customer')}"
     )
     for name, reached_at, customers in pulled.reps:
-        render.line(f"  {name}: {customers} customers, copy of {reached_at}")
+        when = _when(dt.datetime.fromisoformat(reached_at.replace("Z", "+00:00")))
+        render.line(f"  {name}: {count_of(customers, 'customer')}, as of {when}")
 
 
 @team_app.command()

@@ -18,6 +18,8 @@ IMPORTANCE = (
     "other_name",
     "referred",
     "reason",
+    "rep",  # the team's: whose touchpoint, whose figures
+    "reps",
     "change",
     "text",
     "when",
@@ -47,7 +49,16 @@ IMPORTANCE = (
 NAMES = frozenset({"name", "customer", "referrer", "referred", "other_name"})
 FREE_TEXT = frozenset({"reason", "note", "notes", "change", "text"})
 SHORTENED = frozenset(
-    {"email", "phone", "company", "tags", "other_email", "referrer_email", "referred_email"}
+    {
+        "email",
+        "phone",
+        "company",
+        "tags",
+        "reps",
+        "other_email",
+        "referrer_email",
+        "referred_email",
+    }
 )
 SHORTEST = 8  # an email cut to "ana@alp…" still says whose it is
 FREE_TEXT_SHORTEST = 16
