@@ -184,6 +184,10 @@ def test_team_commands_never_write_the_team_book(team):
     assert (book.read_bytes(), book.stat().st_mtime_ns) == before
     assert oct(book.stat().st_mode & 0o777) == "0o400"
     assert not Path(f"{book}-wal").exists()
+    cache = book.parent  # every rep's book, restored for the pull: as private as a book
+    for path in [cache, *cache.rglob("*")]:
+        if path != book:
+            assert path.stat().st_mode & 0o777 == (0o700 if path.is_dir() else 0o600), path
 
 
 def test_the_view_needs_a_pull_first(tmp_path):
@@ -515,7 +519,8 @@ def s3(tmp_path_factory):
         server.wait(timeout=10)
 
 
-def test_a_team_on_s3(tmp_path, s3, monkeypatch):
+def test_a_team_on_s3(tmp_path, s3, monkeypatch, followup_executable):
+    """Two books written while both replicate to S3, then pulled, and one restored."""
     for name, value in s3.items():
         monkeypatch.setenv(name, value)
     # Litestream's S3 client cannot take a custom CA bundle; none is needed on loopback.
@@ -527,14 +532,36 @@ def test_a_team_on_s3(tmp_path, s3, monkeypatch):
     assert "the book reached s3://acme-sales/team/ana" in ok(
         ana, "team", "join", storage, "--as", "ana"
     )
+    ben = book_of(tmp_path, "ben")
+    ok(ben, "add", "Acme Buyer", "--email", "buyer@acme.test")
+    ok(ben, "team", "join", storage, "--as", "ben")
     ok(boss, "team", "join", storage, "--as", "boss")
-    assert "Pulled 2 reps" in ok(boss, "team", "pull")
-    due = json.loads(ok(boss, "team", "due", "-f", "json"))
-    assert [(e["name"], e["last_contact_by"]) for e in due] == [("Acme Buyer", "ana")]
+    running = [_replicating(followup_executable, book) for book in (ana, ben)]
+    try:
+        writers = [_log_many(followup_executable, ben, "ben", 5)]
+        writers.append(_log_many(followup_executable, ana, "ana", 5))
+        for writer in writers:
+            writer.join()
+
+        def copy_of(rep: str) -> list[str]:
+            copy = tmp_path / f"copy-{rep}-{time.monotonic_ns()}.db"
+            ok(copy, "team", "restore", rep, "--from", storage, "-o", str(copy))
+            return _notes(copy)
+
+        for rep, book in (("ana", ana), ("ben", ben)):
+            wait_for(lambda r=rep, b=book: copy_of(r) == _notes(b))
+    finally:
+        for process in running:
+            process.terminate()
+            process.wait(timeout=10)
+    assert "Pulled 3 reps" in ok(boss, "team", "pull")
+    shown = json.loads(ok(boss, "team", "show", "acme", "-f", "json", "--all"))
+    assert sorted(tp["rep"] for tp in shown["touchpoints"]) == ["ana"] * 6 + ["ben"] * 5
+    assert json.loads(ok(boss, "team", "due", "-f", "json")) == []
     new = tmp_path / "laptop" / "followup.db"
     new.parent.mkdir()
     ok(new, "team", "restore", "ana", "--from", storage)
-    assert _notes(new) == ["on s3"]
+    assert _notes(new) == _notes(ana) == ["on s3"] + [f"ana {n}" for n in range(5)]
 
 
 def test_a_schema_upgrade_while_litestream_replicates(tmp_path, followup_executable):
