@@ -134,6 +134,19 @@ def test_team_due_is_the_due_list_of_the_whole_team(team):
     assert [entry["name"] for entry in entries] == ["Zed New", "Old Friend", "Acme Buyer"]
 
 
+def test_team_due_as_of_a_day_in_the_past(team):
+    """As `due --as-of` ranks: contact after that day does not count, nor customers not yet
+    known to anyone on the team."""
+    entries = json.loads(ok(team["boss"], "team", "due", "--as-of", "2026-10-25", "-f", "json"))
+    assert [(e["name"], e["last_contact"]) for e in entries] == [
+        ("Old Friend", "2026-09-01"),
+        ("Shared Sam", "2026-09-10"),
+    ]
+    assert entries[1]["reps"] == ["ana", "ben"]
+    assert entries[1]["last_contact_by"] == "ana"  # ben's later meeting came after that day
+    assert entries[1]["reason"].endswith("; last by ana on 2026-09-10")
+
+
 def test_team_due_as_csv_and_as_a_table(team):
     csv_lines = ok(team["boss"], "team", "due", "--format", "csv").splitlines()
     assert csv_lines[0] == (

@@ -7,6 +7,7 @@ import typer
 from followup_cli import config
 from followup_cli.cli import daily
 from followup_cli.cli.app import (
+    AsOfOption,
     CustomerArgument,
     FormatOption,
     LimitOption,
@@ -80,9 +81,7 @@ def due(
     days: SilenceOption = DEFAULT_CADENCE_DAYS,
     limit: LimitOption = 10,
     tag: OnlyTagOption = None,
-    as_of: Annotated[
-        str | None, typer.Option(metavar="DATE", help="Rank as of this date instead of today.")
-    ] = None,
+    as_of: AsOfOption = None,
     everyone: PlannedTooOption = False,
     output: FormatOption = TableFormat.table,
     raw: RawOption = False,

@@ -224,6 +224,9 @@ LimitOption = Annotated[
     int,
     typer.Option("--limit", "-l", min=0, max=MAX_LIMIT, help="At most this many (0: all)."),
 ]
+AsOfOption = Annotated[
+    str | None, typer.Option(metavar="DATE", help="Rank as of this date instead of today.")
+]
 OnlyTagOption = Annotated[str | None, typer.Option("--tag", "-t", help="Only this tag.")]
 PlannedTooOption = Annotated[
     bool, typer.Option("--all", help="Include customers with a follow-up already planned.")

@@ -38,18 +38,13 @@ def due(
     from followup_cli.services.due import due_list
 
     today = config.today()
-    as_of_date = None
-    if as_of is not None:
-        from followup_cli.dates.phrases import parse_when
-
-        as_of_date = parse_when(as_of, today, "future", config.date_order())
     result = due_list(
         state.store(only_reads=True),
         today,
         days=days,
         limit=limit,
         tag=tag,
-        as_of=as_of_date,
+        as_of=as_of_day(as_of, today),
         include_planned=everyone,
     )
     emit(
@@ -65,6 +60,15 @@ def due(
         )
     if not result.entries and output is TableFormat.table and sys.stdout.isatty():
         render.notice("nobody is due: everyone has heard from you within their cadence")
+
+
+def as_of_day(as_of: str | None, today):
+    """`due --as-of` and `team due --as-of`: a day in the past, in any form `log` takes."""
+    if as_of is None:
+        return None
+    from followup_cli.dates.phrases import parse_when
+
+    return parse_when(as_of, today, "future", config.date_order())
 
 
 def remind(state: State, days: int, limit: int, always: bool, output: DigestFormat) -> None:

@@ -9,6 +9,7 @@ import typer
 
 from followup_cli import config
 from followup_cli.cli.app import (
+    AsOfOption,
     DetailFormatOption,
     EveryTouchpointOption,
     FormatOption,
@@ -226,6 +227,7 @@ def due(
     days: SilenceOption = DEFAULT_CADENCE_DAYS,
     limit: LimitOption = 10,
     tag: OnlyTagOption = None,
+    as_of: AsOfOption = None,
     everyone: PlannedTooOption = False,
     output: FormatOption = TableFormat.table,
     raw: RawOption = False,
@@ -237,12 +239,15 @@ def due(
 
     Example: followup team due --limit 20
     """
+    from followup_cli.cli.daily import as_of_day
     from followup_cli.services.team_view import open_view, team_due
 
+    today = config.today()
+    day = as_of_day(as_of, today)
     view = open_view(state(ctx).database_path)
     try:
         entries, left_out = team_due(
-            view, config.today(), days=days, limit=limit, tag=tag, include_planned=everyone
+            view, today, days=days, limit=limit, tag=tag, as_of=day, include_planned=everyone
         )
     finally:
         view.close()

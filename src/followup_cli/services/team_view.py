@@ -225,7 +225,7 @@ def team_due(view: Store, today: dt.date, **options) -> tuple[list[TeamDueEntry]
     found = due_list(view, today, **options)
     ids = [entry.customer.id for entry in found.entries]
     reps = view.team_book.reps_of(ids)
-    last_by = view.team_book.last_contact_by(ids)
+    last_by = view.team_book.last_contact_by(ids, (options.get("as_of") or today).isoformat())
     entries = []
     for entry in found.entries:
         customer = entry.customer

@@ -189,10 +189,13 @@ class TeamBook(TableGroup):
                 found[customer_id].append(rep)
         return found
 
-    def last_contact_by(self, customer_ids: list[int]) -> dict[int, str]:
+    def last_contact_by(self, customer_ids: list[int], until: str) -> dict[int, str]:
+        """Each customer's last contact's rep, counting the touchpoints up to `until`."""
         found = {}
         for customer_id in customer_ids:
-            row = self.connection.execute(f"SELECT {_last_by('?')}", (customer_id,)).fetchone()
+            row = self.connection.execute(
+                f"SELECT {_last_by('?', until='?')}", (customer_id, until)
+            ).fetchone()
             if row[0]:
                 found[customer_id] = row[0]
         return found
@@ -249,13 +252,13 @@ _REPS_OF = (
 )
 
 
-def _last_by(customer: str) -> str:
-    """SQL of the rep whose touchpoint is the customer's last contact (derived.py's rule:
-    the latest date; that day, the one logged last)."""
+def _last_by(customer: str, until: str) -> str:
+    """SQL of the rep whose touchpoint is the customer's last contact up to the day `until`
+    (derived.py's rule: the latest date; that day, the one logged last)."""
     return (
         "(SELECT r.rep FROM touchpoints t JOIN touchpoint_reps r ON r.touchpoint_id = t.id "
-        f"WHERE t.customer_id = {customer} AND t.kind IN ({CONTACT_KIND_LIST}) {LATEST_FIRST} "
-        "LIMIT 1)"
+        f"WHERE t.customer_id = {customer} AND t.kind IN ({CONTACT_KIND_LIST}) "
+        f"AND t.date <= {until} {LATEST_FIRST} LIMIT 1)"
     )
 
 
@@ -278,7 +281,7 @@ CANNED_QUERIES = {
             "SELECT id, name, email, phone, last_contact_on, "
             f"CAST(julianday({_TODAY}) - julianday(last_contact_on) AS INTEGER) AS days_silent, "
             f"{_DEFAULT_CADENCE} AS cadence_days, {_REPS_OF} AS reps, "
-            f"{_last_by('customers.id')} AS last_contact_by FROM customers "
+            f"{_last_by('customers.id', _TODAY)} AS last_contact_by FROM customers "
             f"WHERE status = 'customer' AND (last_contact_on IS NULL OR {_SILENT}) "
             "ORDER BY last_contact_on, sales_total DESC, name COLLATE NOCASE"
         ),
