@@ -208,6 +208,18 @@ def test_the_view_needs_a_pull_first(tmp_path):
     assert "run `followup team pull` first" in line
 
 
+def test_a_pull_of_nobody_keeps_the_team_book(team):
+    book = team["boss"].with_name("followup-team") / "team.db"
+    before = book.read_bytes()
+    assert "holds no book for carl, ghost yet" in refused(
+        team["boss"], "team", "pull", "carl", "ghost"
+    )
+    assert book.read_bytes() == before
+    assert "no customer of the team matches 'nobody'" in refused(
+        team["boss"], "team", "show", "nobody"
+    )
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

@@ -18,7 +18,7 @@ from contextlib import suppress
 from pathlib import Path
 from typing import NamedTuple
 
-from followup_cli.errors import AmbiguousError, InvalidInputError
+from followup_cli.errors import AmbiguousError, InvalidInputError, NotFoundError
 from followup_cli.models import Customer, CustomerDetail, DueEntry
 from followup_cli.services import replication
 from followup_cli.services.lookup import customer_named, kept_uid
@@ -102,6 +102,11 @@ def pull(book: Path, storage: str, names: list[str]) -> Pulled:
         found = list(restoring.map(lambda rep: _fetch(storage, rep, folder), dict.fromkeys(reps)))
     without = [rep for rep, reached, _ in found if reached is None]
     pulled = [(rep, reached.at, book) for rep, reached, book in found if reached is not None]
+    if not pulled:  # a mistyped name must not leave the manager an empty team book
+        raise InvalidInputError(
+            f"{storage} holds no book for {', '.join(without) or 'anyone'} yet; "
+            "the team book is left as it was"
+        )
     target = team_book_path(book)
     partial = target.with_name(f".team.db.building-{os.getpid()}")
     _remove(partial)
@@ -249,7 +254,13 @@ class TeamDetail(NamedTuple):
 def team_show(view: Store, reference: str) -> TeamDetail:
     from followup_cli.services.customers import customer_detail
 
-    detail = customer_detail(view, reference)
+    try:
+        detail = customer_detail(view, reference)
+    except NotFoundError:
+        raise NotFoundError(
+            f"no customer of the team matches {reference!r}; `followup team pull` brings "
+            "the reps' latest books"
+        ) from None
     ids = [touchpoint.id for touchpoint in detail.touchpoints]
     return TeamDetail(
         detail,
