@@ -153,6 +153,7 @@ def _restore_rep(storage: str, rep: str, folder: Path) -> Path:
 def _build(path: Path, pulled: list[tuple[str, dt.datetime, Path]]) -> int:
     team = open_store(path)
     try:
+        team.imports.prepare()  # an import's cache and sorter threads: this is one, of a team
         team.team_book.create_tables()
         for rep, reached_at, rep_book in pulled:
             _take_customers(team, rep, reached_at, rep_book)
