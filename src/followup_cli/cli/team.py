@@ -172,21 +172,15 @@ def restore(
     Example: followup team restore ana --from s3://acme-sales/team
     """
     from followup_cli.services.team import restore as restore_book
-    from followup_cli.store import open_store
 
     book_path = state(ctx).database_path
-    book = open_store(book_path) if storage is None and book_path.exists() else None
-    try:
-        restored = restore_book(
-            storage,
-            book,
-            rep,
-            output_path or book_path,
-            create_directory=output_path is None and state(ctx).database_option is None,
-        )
-    finally:
-        if book is not None:
-            book.close()
+    restored = restore_book(
+        storage,
+        store(ctx, only_reads=True) if storage is None and book_path.exists() else None,
+        rep,
+        output_path or book_path,
+        create_directory=output_path is None and state(ctx).database_option is None,
+    )
     render.line(f"Restored {rep}'s book to {restored}")
 
 

@@ -16,7 +16,7 @@ import subprocess
 import sys
 from pathlib import Path
 from typing import NamedTuple
-from urllib.parse import unquote, urlsplit, urlunsplit
+from urllib.parse import parse_qs, unquote, urlsplit, urlunsplit
 
 from followup_cli.errors import DatabaseError, InvalidInputError
 from followup_cli.services.foreground import run_in_foreground
@@ -72,10 +72,7 @@ def replica_url(storage: str, rep: str) -> str:
 def s3_endpoint(storage: str) -> str | None:
     """The endpoint an S3 storage is reached at (None: Amazon's own), read as replica_url
     reads it."""
-    query = dict(
-        pair.partition("=")[::2] for pair in urlsplit(replica_url(storage, "_")).query.split("&")
-    )
-    return query.get("endpoint") or None
+    return parse_qs(urlsplit(replica_url(storage, "_")).query).get("endpoint", [None])[0]
 
 
 def sidecar(book: Path) -> Path:

@@ -80,7 +80,11 @@ def _s3_folders(storage: str) -> list[str]:
 
     parts = urlsplit(storage)
     prefix = parts.path.strip("/") + "/" if parts.path.strip("/") else ""
-    client = boto3.client("s3", endpoint_url=replication.s3_endpoint(storage))
+    from botocore.config import Config
+
+    endpoint = replication.s3_endpoint(storage)
+    path_style = Config(s3={"addressing_style": "path"}) if endpoint else None  # as Litestream
+    client = boto3.client("s3", endpoint_url=endpoint, config=path_style)
     pages = client.get_paginator("list_objects_v2").paginate(
         Bucket=parts.netloc, Prefix=prefix, Delimiter="/"
     )
