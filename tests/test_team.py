@@ -675,3 +675,26 @@ def test_the_team_commands_json_keys(team):
         "storage", "rep", "joined_on", "replica", "last_reached", "replica_files",
         "replicating_pid", "unreachable",
     ]  # fmt: skip
+
+
+def test_a_copy_written_by_an_older_followup_is_pulled(tmp_path):
+    """A rep on the first released schema: their copy is upgraded in the cache (its
+    upgrade's safety copy goes with it), and read as any book."""
+    share = tmp_path / "share"
+    old = tmp_path / "old.db"
+    shutil.copy(Path(__file__).parent / "data" / "schema-v1.db", old)
+    subprocess.run(
+        [str(LITESTREAM), "replicate", "-once", str(old), (share / "old").as_uri()],
+        check=True,
+        capture_output=True,
+    )
+    boss = book_of(tmp_path, "boss")
+    ok(boss, "team", "join", str(share), "--as", "boss")
+    assert "old: " in ok(boss, "team", "pull")
+    shown = json.loads(ok(boss, "team", "show", "ana", "-f", "json"))
+    assert shown["reps"] == ["old"] and shown["email"] == "ana@example.com"
+    cache = sorted(p.name for p in (boss.parent / "followup-team" / "reps").iterdir())
+    assert [name for name in cache if not name.endswith(("-wal", "-shm"))] == [
+        "boss.db",
+        "old.db",
+    ]

@@ -140,17 +140,20 @@ def _fetch(storage: str, rep: str, folder: Path):
 
 def _restore_rep(storage: str, rep: str, folder: Path) -> Path:
     """The rep's copy, checked and brought to this followup's schema (an older followup's
-    book is read as any book is), as REP.db in the cache."""
+    book is read as any book is), as REP.db in the cache. Restored in a folder of its own,
+    which takes the copy a schema upgrade keeps and goes with it."""
+    import shutil
+    import tempfile
+
     target = folder / f"{rep}.db"
-    partial = folder / f".{rep}.db.restoring-{os.getpid()}"
-    _remove(partial)
-    try:
+    with tempfile.TemporaryDirectory(prefix=f".{rep}-", dir=folder) as restoring:
+        partial = Path(restoring) / target.name
         replication.restore(storage, rep, partial)
         open_store(partial).close()
         _remove(target)
-        partial.replace(target)
-    finally:
-        _remove(partial)
+        for suffix in ("-wal", "-shm", ""):  # the book last, once its -wal is beside it
+            if Path(f"{partial}{suffix}").exists():
+                shutil.move(f"{partial}{suffix}", f"{target}{suffix}")
     return target
 
 
@@ -165,7 +168,7 @@ def _build(path: Path, pulled: list[tuple[str, dt.datetime, Path]]) -> int:
         with team.transaction(), team.imports.inserting_in_bulk():
             team.team_book.write_activity()
         team.team_book.finish()
-        return team.connection.execute("SELECT count(*) FROM customers").fetchone()[0]
+        return sum(team.insights.status_counts().values())
     finally:
         team.close()
 
