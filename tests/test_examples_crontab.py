@@ -63,3 +63,28 @@ def test_the_nightly_phone_import_prints_nothing_and_adds_nothing_twice(
         followup_executable,
     )
     assert out.count("incoming call, 1 min") == 1 and out.count("Got them, thanks") == 1
+
+
+def test_the_team_push_prints_nothing_and_sends_the_book(tmp_path, bare_env, followup_executable):
+    share = tmp_path / "share"
+    share.mkdir()
+    env = {**bare_env, "FOLLOWUP_TODAY": "2026-11-22"}
+    book = tmp_path / "book.db"
+    subprocess.run(
+        [followup_executable, "--db", book, "team", "join", share, "--as", "ana"],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    _run_twice_as_cron("team push", tmp_path, {}, ["Bo Berg"], env, followup_executable)
+    copy = tmp_path / "copy.db"
+    subprocess.run(
+        [followup_executable, "--db", copy, "team", "restore", "ana", "--from", share],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    listed = subprocess.run(
+        [followup_executable, "--db", copy, "list"], env=env, check=True, capture_output=True
+    )
+    assert "Bo Berg" in listed.stdout.decode()
