@@ -83,8 +83,9 @@ def book_of(root: Path, rep: str) -> Path:
 
 @pytest.fixture(scope="module")
 def team(tmp_path_factory) -> dict:
-    """ana and ben share Acme (by email, in another case) and Sam (by name); boss logs
-    nothing; carl joined, by his folder, but never replicated."""
+    """ana and ben share Acme (by email, in another case), Sam (by name) and Pia, whom ana
+    promised a quote and ben sold to; boss logs nothing; carl joined, by his folder, but
+    never replicated."""
     root = tmp_path_factory.mktemp("team")
     share = root / "share"
     share.mkdir()
@@ -97,6 +98,8 @@ def team(tmp_path_factory) -> dict:
         ("add", "Shared Sam"),
         ("log", "Shared Sam", "call", "--date", "2026-09-10"),
         ("refer", "Acme Buyer", "Lena Lead", "--date", "2026-11-01"),
+        ("add", "Pia Promise", "--email", "pia@example.com"),
+        ("schedule", "Pia Promise", "today", "send the quote"),
     ):
         ok(ana, *args)
     for args in (
@@ -105,6 +108,8 @@ def team(tmp_path_factory) -> dict:
         ("add", "shared sam"),
         ("log", "shared sam", "meeting", "--date", "2026-11-15"),
         ("add", "Zed New"),
+        ("add", "Pia Promise", "--email", "pia@example.com"),
+        ("log", "pia@example.com", "sale", "--amount", "500"),
     ):
         ok(ben, *args)
     for rep, book in (("ana", ana), ("ben", ben), ("boss", boss)):
@@ -166,6 +171,10 @@ def test_team_show_is_a_history_across_reps(team):
     ]
     assert shown["tags"] == ["vip"]
     assert [r["referred"] for r in shown["referrals_made"]] == ["Lena Lead"]
+    pia = json.loads(ok(team["boss"], "team", "show", "pia", "--format", "json"))
+    # ana's promise is kept by ben's sale: the customer heard from the team.
+    assert pia["open_follow_ups"] == [] and pia["sales_total"] == 500
+    assert [(tp["kind"], tp["rep"]) for tp in pia["touchpoints"]] == [("sale", "ben")]
     text = ok(team["boss"], "team", "show", "acme")
     assert "in the books of: ana, ben" in text and "rep" in text
 
@@ -174,14 +183,16 @@ def test_team_stats_per_rep(team):
     figures = json.loads(ok(team["boss"], "team", "stats", "--format", "json"))
     reps = {row["rep"]: row for row in figures["reps"]}
     assert set(reps) == {"ana", "ben", "boss"}
-    # ana: Acme, Old Friend, Sam active (Lena is a prospect); Sam is in touch through ben.
-    assert (reps["ana"]["customers"], reps["ana"]["covered"]) == (3, 1)
-    assert reps["ana"]["referrers"] == 1 and reps["ana"]["referral_rate"] == round(1 / 3, 4)
-    assert reps["ben"]["touchpoints"] == 2 and reps["boss"]["customers"] == 0
-    assert figures["team"]["active_customers"] == 4  # Acme, Old Friend, Sam, Zed
+    # ana: Acme, Old Friend, Sam, Pia active (Lena is a prospect); Sam and Pia are in touch
+    # through ben.
+    assert (reps["ana"]["customers"], reps["ana"]["covered"]) == (4, 2)
+    assert reps["ana"]["referrers"] == 1 and reps["ana"]["referral_rate"] == 0.25
+    assert reps["ben"]["touchpoints"] == 3 and reps["boss"]["customers"] == 0
+    assert figures["team"]["active_customers"] == 5  # Acme, Old Friend, Sam, Zed, Pia
+    assert figures["team"]["sales_total"] == 500
     csv_lines = ok(team["boss"], "team", "stats", "-f", "csv").splitlines()
     assert csv_lines[0] == "rep,customers,coverage,referral_rate,touchpoints"
-    assert csv_lines[-1].startswith("(team),4,")
+    assert csv_lines[-1].startswith("(team),5,")
 
 
 def test_pull_passes_over_a_member_with_no_copy_and_says_so(team):
@@ -254,8 +265,8 @@ def test_a_manager_browses_the_team_book_in_datasette(team, followup_executable)
         assert "Coverage by rep" in page and "Referral rate by rep" in page
         coverage = json.loads(_fetch(f"{base}/team/coverage_by_rep.json?{day}"))
         assert [(r["rep"], r["customers"], r["covered"]) for r in coverage] == [
-            ("ana", 3, 1),
-            ("ben", 3, 1),
+            ("ana", 4, 2),
+            ("ben", 4, 2),
         ]
         referring = json.loads(_fetch(f"{base}/team/referral_rate_by_rep.json?{day}"))
         assert [(r["rep"], r["referrers"]) for r in referring] == [("ana", 1), ("ben", 1)]
@@ -698,3 +709,24 @@ def test_a_copy_written_by_an_older_followup_is_pulled(tmp_path):
         "boss.db",
         "old.db",
     ]
+
+
+def test_the_team_books_derived_state_is_a_full_rebuild(team):
+    """Last contacts, sales, kept promises and the summaries of the team book, as a rebuild
+    from its facts (the stateful test's own reading, apart from store/derived.py)."""
+    from tests.test_derived_state import SUMMARIES, read_facts, rebuilt_summaries
+
+    book = team["boss"].with_name("followup-team") / "team.db"
+    connection = sqlite3.connect(f"{book.absolute().as_uri()}?mode=ro", uri=True)
+    try:
+        customers, promises = read_facts(connection)
+        stored = connection.execute(
+            "SELECT id, last_contact_on, last_contact_kind, sales_total FROM customers"
+        ).fetchall()
+        kept = dict(connection.execute("SELECT id, fulfilled_by FROM followups"))
+        summaries = {t: sorted(connection.execute(f"SELECT * FROM {t}")) for t in SUMMARIES}
+    finally:
+        connection.close()
+    assert {row[0]: tuple(row[1:]) for row in stored} == customers
+    assert kept == promises
+    assert summaries == rebuilt_summaries(book)
