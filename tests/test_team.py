@@ -278,6 +278,13 @@ def test_a_manager_browses_the_team_book_in_datasette(team, followup_executable)
     wait_for(lambda: _fetch(f"{base}/team") is None, 10)
 
 
+def test_serve_refuses_a_port_in_use(team):
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = str(taken.getsockname()[1])
+        line = refused(team["boss"], "team", "serve", "--port", port)
+    assert f"cannot listen on 127.0.0.1 port {port}" in line
+
+
 def test_join_refusals(tmp_path, team):
     book = tmp_path / "followup.db"
     share = str(team["share"])

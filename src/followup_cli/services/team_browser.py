@@ -7,6 +7,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from followup_cli.errors import DatabaseError, InvalidInputError
 from followup_cli.services.foreground import run_in_foreground
 from followup_cli.services.team_view import open_view, team_book_path
 from followup_cli.store.team_book import CANNED_QUERIES
@@ -22,7 +23,12 @@ def metadata() -> dict:
 
 def serve(book: Path, host: str, port: int) -> int:
     """Datasette in the foreground until stopped; returns its exit code."""
+    import importlib.util
+
+    if importlib.util.find_spec("datasette") is None:
+        raise DatabaseError("Datasette is not installed; reinstall followup, which depends on it")
     open_view(book).close()  # a missing or foreign team book is said in one line, here
+    _refuse_a_taken_port(host, port)
     with tempfile.TemporaryDirectory(prefix="followup-serve-") as folder:
         settings = Path(folder) / "metadata.json"
         settings.write_text(json.dumps(metadata(), indent=2))
@@ -41,3 +47,17 @@ def serve(book: Path, host: str, port: int) -> int:
             str(port),
         ]
         return run_in_foreground(command)
+
+
+def _refuse_a_taken_port(host: str, port: int) -> None:
+    """Said in one line before Datasette starts, rather than in its server's log after."""
+    import socket
+
+    try:
+        with socket.create_server((host, port)):
+            pass
+    except OSError as error:
+        raise InvalidInputError(
+            f"cannot listen on {host} port {port} ({error.strerror}); choose another with "
+            "--port or --host"
+        ) from None
