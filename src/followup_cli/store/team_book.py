@@ -27,8 +27,10 @@ TEAM_TABLES = (
     "rep TEXT NOT NULL, rep_customer_id INTEGER NOT NULL, created_on TEXT NOT NULL, "
     "PRIMARY KEY (rep, rep_customer_id))",
     "CREATE INDEX customer_reps_customer ON customer_reps (customer_id, rep)",
-    "CREATE TABLE touchpoint_reps (touchpoint_id INTEGER PRIMARY KEY, rep TEXT NOT NULL)",
-    "CREATE TABLE followup_reps (followup_id INTEGER PRIMARY KEY, rep TEXT NOT NULL)",
+    # Each touchpoint and promise of the team book has one rep, beside its other columns.
+    "ALTER TABLE touchpoints ADD COLUMN rep TEXT",
+    "ALTER TABLE followups ADD COLUMN rep TEXT",
+    "CREATE INDEX touchpoints_rep ON touchpoints (rep, date)",  # touchpoints per rep
     "CREATE TABLE referral_reps (referral_id INTEGER NOT NULL, rep TEXT NOT NULL, "
     "PRIMARY KEY (referral_id, rep))",
 )
@@ -114,23 +116,16 @@ class TeamBook(TableGroup):
         ).fetchall()
         for name, _ in indexes:
             execute(f"DROP INDEX {name}")
+        # Into empty tables, in this order: the ids follow it.
         execute(
-            "INSERT INTO touchpoints (id, customer_id, date, kind, note, amount, created_at, "
-            f"source) SELECT row_number() OVER ({_TOUCHPOINT_ORDER}), customer_id, date, kind, "
-            "note, amount, created_at, rep || ':' || source FROM incoming_touchpoints"
+            "INSERT INTO touchpoints (customer_id, date, kind, note, amount, created_at, "
+            "source, rep) SELECT customer_id, date, kind, note, amount, created_at, "
+            f"rep || ':' || source, rep FROM incoming_touchpoints {_TOUCHPOINT_ORDER}"
         )
         execute(
-            f"INSERT INTO touchpoint_reps SELECT row_number() OVER ({_TOUCHPOINT_ORDER}), rep "
-            "FROM incoming_touchpoints"
-        )
-        execute(
-            "INSERT INTO followups (id, customer_id, due_on, note, created_on, done_on, "
-            f"done_note) SELECT row_number() OVER ({_FOLLOWUP_ORDER}), customer_id, due_on, "
-            "note, created_on, done_on, done_note FROM incoming_followups"
-        )
-        execute(
-            f"INSERT INTO followup_reps SELECT row_number() OVER ({_FOLLOWUP_ORDER}), rep "
-            "FROM incoming_followups"
+            "INSERT INTO followups (customer_id, due_on, note, created_on, done_on, done_note, "
+            "rep) SELECT customer_id, due_on, note, created_on, done_on, done_note, rep "
+            f"FROM incoming_followups {_FOLLOWUP_ORDER}"
         )
         execute(
             "INSERT INTO referrals (referrer_id, referred_id, date, note, thanked_on, "
@@ -203,7 +198,7 @@ class TeamBook(TableGroup):
     def touchpoint_reps(self, touchpoint_ids: list[int]) -> dict[int, str]:
         return dict(
             self.connection.execute(
-                "SELECT touchpoint_id, rep FROM touchpoint_reps WHERE touchpoint_id IN "
+                "SELECT id, rep FROM touchpoints WHERE id IN "
                 f"({', '.join('?' * len(touchpoint_ids))})",
                 touchpoint_ids,
             )
@@ -224,8 +219,7 @@ class TeamBook(TableGroup):
             "(SELECT count(DISTINCT held.id) FROM held JOIN referrals r "
             "ON r.referrer_id = held.id WHERE held.rep = reps.name "
             "AND r.date BETWEEN :start AND :as_of), "
-            "(SELECT count(*) FROM touchpoint_reps tr JOIN touchpoints t "
-            "ON t.id = tr.touchpoint_id WHERE tr.rep = reps.name "
+            "(SELECT count(*) FROM touchpoints t WHERE t.rep = reps.name "
             "AND t.date BETWEEN :start AND :as_of) "
             "FROM reps ORDER BY reps.name",
             {"as_of": as_of, "start": start, "default_days": default_days},
@@ -256,7 +250,7 @@ def _last_by(customer: str, until: str) -> str:
     """SQL of the rep whose touchpoint is the customer's last contact up to the day `until`
     (derived.py's rule: the latest date; that day, the one logged last)."""
     return (
-        "(SELECT r.rep FROM touchpoints t JOIN touchpoint_reps r ON r.touchpoint_id = t.id "
+        "(SELECT t.rep FROM touchpoints t "
         f"WHERE t.customer_id = {customer} AND t.kind IN ({CONTACT_KIND_LIST}) "
         f"AND t.date <= {until} {LATEST_FIRST} LIMIT 1)"
     )
