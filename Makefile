@@ -33,7 +33,11 @@ quick-table: $(STAMP)
 	$(BIN)/python -m followup_cli.cli.quick_build
 	$(BIN)/ruff format --quiet src/followup_cli/cli/quick_table.py
 
+# sshd for the SFTP team storage test (Debian's package, as root); the test skips without it.
 test: lint
+	@command -v sshd >/dev/null || [ -x /usr/sbin/sshd ] || { [ "$$(id -u)" = 0 ] \
+		&& command -v apt-get >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install \
+		-y -qq openssh-server >/dev/null 2>&1; } || echo "sshd cannot be installed here: the SFTP test is skipped"
 	$(BIN)/python -m pytest
 
 # taskwarrior runs beside followup when it can be installed (Debian's package, as root).

@@ -737,3 +737,77 @@ def test_the_team_books_derived_state_is_a_full_rebuild(team):
     assert {row[0]: tuple(row[1:]) for row in stored} == customers
     assert kept == promises
     assert summaries == rebuilt_summaries(book)
+
+
+@pytest.fixture(scope="module")
+def sftp(tmp_path_factory):
+    """OpenSSH's sshd on loopback, signing in by key only, with a folder for the team;
+    skipped where sshd or ssh-keygen is missing or cannot start."""
+    import getpass
+
+    sshd = shutil.which("sshd") or ("/usr/sbin/sshd" if Path("/usr/sbin/sshd").exists() else None)
+    if not sshd or not shutil.which("ssh-keygen"):
+        pytest.skip("OpenSSH's sshd is not installed: the SFTP storage is not tested")
+    folder = tmp_path_factory.mktemp("sftp")
+    for key in ("host", "user"):
+        subprocess.run(
+            ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(folder / key)], check=True
+        )
+    shutil.copy(folder / "user.pub", folder / "authorized_keys")
+    port = _free_port()
+    (folder / "sshd_config").write_text(
+        f"Port {port}\nListenAddress 127.0.0.1\nHostKey {folder / 'host'}\n"
+        f"AuthorizedKeysFile {folder / 'authorized_keys'}\nPasswordAuthentication no\n"
+        "KbdInteractiveAuthentication no\nPermitRootLogin prohibit-password\nStrictModes no\n"
+        f"PidFile {folder / 'sshd.pid'}\nSubsystem sftp internal-sftp\nUsePAM no\n"
+    )
+    if os.geteuid() == 0:
+        Path("/run/sshd").mkdir(mode=0o755, exist_ok=True)  # its privilege separation
+    server = subprocess.Popen(
+        [sshd, "-D", "-f", str(folder / "sshd_config"), "-E", str(folder / "log")]
+    )
+    try:
+        try:
+            wait_for(lambda: _port_open(port) or server.poll() is not None, 10)
+        except AssertionError:
+            server.poll()
+        if server.returncode is not None or not _port_open(port):
+            log = (folder / "log").read_text() if (folder / "log").exists() else ""
+            pytest.skip(f"sshd did not start: {log[-300:]}")
+        store = folder / "store"
+        store.mkdir()
+        yield f"sftp://{getpass.getuser()}@127.0.0.1:{port}{store}", folder / "user"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def _port_open(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+def test_a_team_on_sftp_signs_in_with_a_key(tmp_path, sftp, monkeypatch):
+    storage, key = sftp
+    monkeypatch.setenv("FOLLOWUP_SFTP_KEY", str(key))
+    ana, boss = book_of(tmp_path, "ana"), book_of(tmp_path, "boss")
+    ok(ana, "add", "Acme Buyer")
+    ok(ana, "log", "Acme Buyer", "call", "over sftp", "--date", "2026-09-01")
+    assert f"the book reached {storage}/ana" in ok(ana, "team", "join", storage, "--as", "ana")
+    ok(ana, "log", "Acme Buyer", "email", "pushed")
+    ok(ana, "team", "push")
+    ok(boss, "team", "join", storage, "--as", "boss")
+    assert "name the reps: `followup team pull ana ben`" in refused(boss, "team", "pull")
+    assert "Pulled 2 reps" in ok(boss, "team", "pull", "ana", "boss")
+    shown = json.loads(ok(boss, "team", "show", "acme", "-f", "json"))
+    assert [(tp["note"], tp["rep"]) for tp in shown["touchpoints"]] == [
+        ("pushed", "ana"),
+        ("over sftp", "ana"),
+    ]
+    new = tmp_path / "laptop.db"
+    ok(new, "team", "restore", "ana", "--from", storage)
+    assert _notes(new) == ["over sftp", "pushed"]
+    line = refused(new, "team", "join", storage.replace("@", ":secret@", 1), "--as", "x")
+    assert "a password in the storage's URL would be kept in the book" in line
+    monkeypatch.setenv("FOLLOWUP_SFTP_KEY", str(tmp_path / "no-such-key"))
+    assert "FOLLOWUP_SFTP_KEY=" in refused(ana, "team", "push")

@@ -5,6 +5,7 @@ FOLLOWUP_TODAY pins "today" so that scripts, demos and tests give the same answe
 FOLLOWUP_DATE_ORDER (dmy or mdy) says how to read slashed dates like 03/11/2026.
 FOLLOWUP_BUSY_TIMEOUT says how many seconds to wait for a database another process holds.
 FOLLOWUP_ME names the user's own email addresses (comma-separated) for mail and calendars.
+FOLLOWUP_SFTP_KEY names the SSH key a team on SFTP storage is reached with.
 """
 
 import datetime as dt
@@ -22,6 +23,8 @@ DATE_ORDER_ENV = "FOLLOWUP_DATE_ORDER"
 DEBUG_ENV = "FOLLOWUP_DEBUG"
 BUSY_TIMEOUT_ENV = "FOLLOWUP_BUSY_TIMEOUT"
 ME_ENV = "FOLLOWUP_ME"
+SFTP_KEY_ENV = "FOLLOWUP_SFTP_KEY"
+SSH_KEYS = ("id_ed25519", "id_ecdsa", "id_rsa")
 DEFAULT_BUSY_TIMEOUT_SECONDS = 10.0
 DATE_ORDERS = ("dmy", "mdy")
 
@@ -123,3 +126,23 @@ def busy_timeout_seconds() -> float:
 
 def debug_enabled() -> bool:
     return os.environ.get(DEBUG_ENV, "") not in ("", "0")
+
+
+def sftp_key() -> Path:
+    """The private key Litestream signs in to an SFTP team storage with: FOLLOWUP_SFTP_KEY,
+    else the first of ~/.ssh/id_ed25519, id_ecdsa, id_rsa. A key of this machine, not of
+    the book: a book restored on a new laptop finds that laptop's."""
+    given = os.environ.get(SFTP_KEY_ENV, "").strip()
+    if given:
+        key = Path(given).expanduser()
+        if not key.is_file():
+            raise InvalidInputError(f"{SFTP_KEY_ENV}={given!r} is not a file; name a private key")
+        return key
+    for name in SSH_KEYS:
+        key = Path.home() / ".ssh" / name
+        if key.is_file():
+            return key
+    raise InvalidInputError(
+        f"no SSH key for the SFTP storage: none of ~/.ssh/{', '.join(SSH_KEYS)}; "
+        f"name one with {SFTP_KEY_ENV}"
+    )

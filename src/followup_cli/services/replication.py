@@ -10,14 +10,19 @@ private as the book.
 
 import datetime as dt
 import fcntl
+import json
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import parse_qs, unquote, urlsplit, urlunsplit
 
+from followup_cli import config
 from followup_cli.errors import DatabaseError, InvalidInputError
 from followup_cli.services.foreground import run_in_foreground
 
@@ -52,6 +57,11 @@ def storage_location(given: str) -> str:
         return storage_location(unquote(parts.path))
     if not parts.netloc:
         raise InvalidInputError(f"{given!r} names no host or bucket; such as s3://acme-sales/team")
+    if parts.password:
+        raise InvalidInputError(
+            "a password in the storage's URL would be kept in the book, and so in every copy "
+            f"of it; remove it and sign in with an SSH key ({config.SFTP_KEY_ENV})"
+        )
     return urlunsplit(parts._replace(path=parts.path.rstrip("/")))
 
 
@@ -133,10 +143,39 @@ def _litestream_error(stderr: str) -> str:
     return f"Litestream: {said}"
 
 
+@contextmanager
+def _replica(storage: str, rep: str, book: Path | None = None) -> Iterator[list[str]]:
+    """The arguments that name `rep`'s copy to Litestream, after its command's own options.
+    A URL does for a folder and S3; SFTP signs in with a key, which only Litestream's
+    configuration file can name: one is written for the call (0600, in a 0700 folder),
+    for the book, or for a stand-in path when only the copy is read."""
+    url = replica_url(storage, rep)
+    if not url.startswith("sftp://"):
+        yield [str(book), url] if book else [url]
+        return
+    with tempfile.TemporaryDirectory(prefix="followup-litestream-") as folder:
+        database = book or Path(folder) / f"{rep}.db"
+        settings = Path(folder) / "litestream.yml"
+        settings.write_text(
+            "dbs:\n"
+            f"  - path: {json.dumps(str(database.absolute()))}\n"
+            "    replica:\n"
+            f"      url: {json.dumps(url)}\n"
+            f"      key-path: {json.dumps(str(config.sftp_key()))}\n"
+        )
+        settings.chmod(0o600)
+        named = [] if book else [str(database)]
+        yield ["-config", str(settings), "-no-expand-env", *named]
+
+
 def reached(storage: str, rep: str) -> Reached | None:
     """When `rep`'s book last reached the team's storage; None when it never has."""
-    listing = _litestream("ltx", replica_url(storage, rep), timeout=120)
-    rows = [line.split() for line in listing.splitlines()[1:] if line.strip()]
+    with _replica(storage, rep) as replica:
+        listing = _litestream("ltx", *replica, timeout=120)
+    # A row a file: level, first and last transaction, size, when. (Over SFTP Litestream
+    # logs a warning to the same output first.)
+    rows = [row for line in listing.splitlines() if len(row := line.split()) == 5]
+    rows = [row for row in rows if row[0].isdigit()]
     if not rows:
         return None
     newest = max(row[-1] for row in rows)
@@ -148,7 +187,8 @@ def push(book: Path, storage: str, rep: str) -> Reached | None:
     """Send what the book holds that the copy lacks, once, then stop (for cron)."""
     _private_sidecar(book)
     try:
-        _litestream("replicate", "-once", str(book), replica_url(storage, rep))
+        with _replica(storage, rep, book) as replica:
+            _litestream("replicate", "-once", *replica)
     except DatabaseError as problem:
         raise DatabaseError(
             f"the book did not reach {storage}; it keeps every change, and the next push "
@@ -189,15 +229,17 @@ def replicate(book: Path, storage: str, rep: str) -> int:
         lock.truncate(0)
         lock.write(str(os.getpid()))
         lock.flush()
-        return run_in_foreground(
-            [litestream_binary(), "replicate", str(book), replica_url(storage, rep)],
-            umask=_PRIVATE,
-            stdout=sys.stderr,
-            stderr=sys.stderr,
-        )
+        with _replica(storage, rep, book) as replica:
+            return run_in_foreground(
+                [litestream_binary(), "replicate", *replica],
+                umask=_PRIVATE,
+                stdout=sys.stderr,
+                stderr=sys.stderr,
+            )
 
 
 def restore(storage: str, rep: str, target: Path) -> None:
     """`rep`'s latest copy, written to `target` (a new file: the caller checks it and puts it
     in place)."""
-    _litestream("restore", "-o", str(target), replica_url(storage, rep), timeout=3600)
+    with _replica(storage, rep) as replica:
+        _litestream("restore", "-o", str(target), *replica, timeout=3600)
