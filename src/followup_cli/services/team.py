@@ -2,7 +2,6 @@
 a copy back (services/replication.py runs Litestream for each)."""
 
 import datetime as dt
-import os
 from contextlib import suppress
 from pathlib import Path
 from typing import NamedTuple
@@ -126,12 +125,9 @@ def restore(
     target: Path,
     create_directory: bool = False,
 ) -> Path:
-    """`rep`'s latest copy as a new book at `target`: checked as `restore` checks a backup,
-    brought to this followup's schema, and in the team as it was (the book carries that).
-    `create_directory`: the default book's folder, which a new laptop does not have yet."""
-    from followup_cli.store.backup import open_backup_for_restore
-    from followup_cli.store.migrations import SCHEMA_VERSION
-
+    """`rep`'s latest copy as a new book at `target` (restored_copy), in the team as it
+    was (the book carries that). `create_directory`: the default book's folder, which a new
+    laptop does not have yet."""
     rep = clean_rep_name(rep_given)
     if storage_given:
         storage = replication.storage_location(storage_given)
@@ -151,14 +147,29 @@ def restore(
         raise InvalidInputError(f"the directory {target.parent} does not exist; create it first")
     if replication.reached(storage, rep) is None:
         raise InvalidInputError(f"{storage} holds no book for {rep}; check the name")
-    partial = target.with_name(f".{target.name}.restoring-{os.getpid()}")
-    try:
+    return restored_copy(storage, rep, target)
+
+
+def restored_copy(storage: str, rep: str, target: Path) -> Path:
+    """`rep`'s latest copy, put at `target` (over what is there): restored in a folder of
+    its own beside it, checked as `restore` checks a backup (SQLite's integrity check, a
+    followup schema), brought to this followup's schema there (the safety copy an upgrade
+    keeps goes with that folder), then moved into place, the book after its -wal."""
+    import shutil
+    import tempfile
+
+    from followup_cli.store.backup import open_backup_for_restore
+    from followup_cli.store.migrations import SCHEMA_VERSION
+
+    with tempfile.TemporaryDirectory(prefix=f".{rep}-", dir=target.parent) as restoring:
+        partial = Path(restoring) / target.name
         replication.restore(storage, rep, partial)
         open_backup_for_restore(partial, SCHEMA_VERSION).close()
-        partial.rename(target)
-    finally:
-        for suffix in ("", "-wal", "-shm"):
+        open_store(partial).close()
+        for suffix in ("-wal", "-shm", "-journal", ""):
             with suppress(FileNotFoundError):
-                Path(f"{partial}{suffix}").unlink()
-    open_store(target).close()  # up to this followup's schema, in WAL, private
+                Path(f"{target}{suffix}").unlink()
+        for suffix in ("-wal", "-shm", ""):
+            if Path(f"{partial}{suffix}").exists():
+                shutil.move(f"{partial}{suffix}", f"{target}{suffix}")
     return target

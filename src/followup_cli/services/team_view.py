@@ -22,6 +22,7 @@ from followup_cli.errors import AmbiguousError, InvalidInputError, NotFoundError
 from followup_cli.models import Customer, CustomerDetail, DueEntry
 from followup_cli.services import replication
 from followup_cli.services.lookup import customer_named, kept_uid
+from followup_cli.services.team import restored_copy
 from followup_cli.store import Store, open_store, open_team_book
 from followup_cli.values import clean_rep_name
 
@@ -135,26 +136,8 @@ def _remove(path: Path) -> None:
 
 def _fetch(storage: str, rep: str, folder: Path):
     reached = replication.reached(storage, rep)
-    return rep, reached, _restore_rep(storage, rep, folder / "reps") if reached else None
-
-
-def _restore_rep(storage: str, rep: str, folder: Path) -> Path:
-    """The rep's copy, checked and brought to this followup's schema (an older followup's
-    book is read as any book is), as REP.db in the cache. Restored in a folder of its own,
-    which takes the copy a schema upgrade keeps and goes with it."""
-    import shutil
-    import tempfile
-
-    target = folder / f"{rep}.db"
-    with tempfile.TemporaryDirectory(prefix=f".{rep}-", dir=folder) as restoring:
-        partial = Path(restoring) / target.name
-        replication.restore(storage, rep, partial)
-        open_store(partial).close()
-        _remove(target)
-        for suffix in ("-wal", "-shm", ""):  # the book last, once its -wal is beside it
-            if Path(f"{partial}{suffix}").exists():
-                shutil.move(f"{partial}{suffix}", f"{target}{suffix}")
-    return target
+    copy = folder / "reps" / f"{rep}.db"
+    return rep, reached, restored_copy(storage, rep, copy) if reached else None
 
 
 def _build(path: Path, pulled: list[tuple[str, dt.datetime, Path]]) -> int:
