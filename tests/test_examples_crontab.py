@@ -69,22 +69,13 @@ def test_the_team_push_prints_nothing_and_sends_the_book(tmp_path, bare_env, fol
     share = tmp_path / "share"
     share.mkdir()
     env = {**bare_env, "FOLLOWUP_TODAY": "2026-11-22"}
-    book = tmp_path / "book.db"
-    subprocess.run(
-        [followup_executable, "--db", book, "team", "join", share, "--as", "ana"],
-        env=env,
-        check=True,
-        capture_output=True,
-    )
+
+    def followup(book: Path, *args) -> str:
+        run = [followup_executable, "--db", book, *args]
+        return subprocess.run(run, env=env, check=True, capture_output=True).stdout.decode()
+
+    followup(tmp_path / "book.db", "team", "join", share, "--as", "ana")
     _run_twice_as_cron("team push", tmp_path, {}, ["Bo Berg"], env, followup_executable)
     copy = tmp_path / "copy.db"
-    subprocess.run(
-        [followup_executable, "--db", copy, "team", "restore", "ana", "--from", share],
-        env=env,
-        check=True,
-        capture_output=True,
-    )
-    listed = subprocess.run(
-        [followup_executable, "--db", copy, "list"], env=env, check=True, capture_output=True
-    )
-    assert "Bo Berg" in listed.stdout.decode()
+    followup(copy, "team", "restore", "ana", "--from", share)
+    assert "Bo Berg" in followup(copy, "list")
